@@ -1,0 +1,33 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * Secrets never reach a log line: keys, signatures and tokens are censored wherever they appear
+ * under these names; openids are masked by `maskOpenid` before they are logged.
+ */
+const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  '*.paySign',
+  '*.session_key',
+  '*.token',
+  '*.privateKey',
+  '*.apiV3Key',
+  '*.merchantPrivateKeyPem',
+  '*.jwtSecret',
+  'paySign',
+  'session_key',
+  'token',
+];
+
+export function createLogger(level: string): Logger {
+  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'wechat-payment-session' } });
+}
+
+/** `oUpF8uMuAJO_M2pxb1Q9zNjWeS6o` → `oUpF…eS6o`: enough to correlate, not enough to identify. */
+export function maskOpenid(openid: string | undefined): string | undefined {
+  if (!openid) return openid;
+  return openid.length <= 8 ? '****' : `${openid.slice(0, 4)}…${openid.slice(-4)}`;
+}
