@@ -1,0 +1,51 @@
+import type { ErrorRequestHandler } from 'express';
+import { AppError } from '../errors/app-error';
+import { sendProblem } from './problem';
+
+interface ValidatorError {
+  status: number;
+  message: string;
+  errors?: { path: string; message: string }[];
+  headers?: Record<string, string>;
+}
+
+/** express-openapi-validator's HttpError: a status and an `errors` array. */
+function isValidatorError(err: unknown): err is ValidatorError {
+  return typeof err === 'object' && err !== null && 'status' in err && Array.isArray((err as ValidatorError).errors);
+}
+
+const VALIDATOR_CODES: Record<number, [string, string]> = {
+  400: ['VALIDATION_FAILED', 'Validation failed'],
+  401: ['UNAUTHORIZED', 'Unauthorized'],
+  403: ['FORBIDDEN', 'Forbidden'],
+  404: ['NOT_FOUND', 'Not found'],
+  405: ['METHOD_NOT_ALLOWED', 'Method not allowed'],
+  406: ['NOT_ACCEPTABLE', 'Not acceptable'],
+  413: ['PAYLOAD_TOO_LARGE', 'Payload too large'],
+  415: ['UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type'],
+};
+
+/** The one place an error becomes a response: problem+json with a stable code and the request id. */
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const requestId = String(req.id);
+  if (err instanceof AppError) {
+    if (err.status >= 500) req.log.error({ err, code: err.code }, 'request failed upstream');
+    sendProblem(res, { title: err.title, status: err.status, detail: err.message, code: err.code, request_id: requestId }, err.headers);
+    return;
+  }
+  if (isValidatorError(err) && err.status < 500) {
+    const [code, title] = VALIDATOR_CODES[err.status] ?? ['BAD_REQUEST', 'Bad request'];
+    const detail = err.status === 401 ? 'A valid bearer token is required.' : err.message;
+    const errors = err.status === 400 ? err.errors?.map((e) => ({ path: e.path, message: e.message })) : undefined;
+    sendProblem(res, { title, status: err.status, detail, code, request_id: requestId, errors }, err.headers);
+    return;
+  }
+  const status = (err as { status?: number; type?: string }).type === 'entity.parse.failed' ? 400 : 500;
+  if (status === 400) {
+    sendProblem(res, { title: 'Validation failed', status, detail: 'The body is not valid JSON.', code: 'VALIDATION_FAILED', request_id: requestId });
+    return;
+  }
+  // 5xx details stay in the log; the client gets the request id to quote.
+  req.log.error({ err }, 'unexpected error');
+  sendProblem(res, { title: 'Internal error', status: 500, detail: 'Something went wrong. Quote the request id.', code: 'INTERNAL', request_id: requestId });
+};

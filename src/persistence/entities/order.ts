@@ -1,0 +1,62 @@
+import { EntitySchema } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import type { components } from '../../../generated/api';
+
+export type OrderStatus = components['schemas']['Order']['status'];
+
+/**
+ * An order with its seat lock and, once a session is requested, its one WeChat Pay transaction.
+ * The payment columns are the design card's (`wechat_prepay_id`, `payment_token`, `payment_status`,
+ * `payment_requested_at`); `payment_token` is the `out_trade_no` sent to WeChat Pay.
+ */
+export class Order {
+  id: string = randomUUID();
+  userId!: string;
+  /** Integer fen. */
+  amount!: number;
+  description!: string;
+  status: OrderStatus = 'pending';
+  lockExpireAt!: Date;
+  wechatPrepayId?: string;
+  paymentToken?: string;
+  /** WeChat's trade state as we last learned it (NOTPAY, SUCCESS, CLOSED…). */
+  paymentStatus?: string;
+  paymentRequestedAt?: Date;
+  /** The exact JSON body sent to WeChat Pay: a re-sent out_trade_no must be byte-identical. */
+  prepayRequest?: string;
+  /** The exact `wx.requestPayment` parameters last answered, replayed byte for byte. */
+  paymentParams?: string;
+  /** Openid the transaction was created for; notifications must name the same payer. */
+  payerOpenid?: string;
+  wechatTransactionId?: string;
+  paidAt?: Date;
+  /** A payment arrived after the order was cancelled: money to refund. */
+  paidAfterCancel = false;
+  createdAt: Date = new Date();
+  updatedAt: Date = new Date();
+}
+
+export const OrderSchema = new EntitySchema<Order>({
+  class: Order,
+  tableName: 'orders',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    userId: { type: 'uuid', fieldName: 'user_id', index: true },
+    amount: { type: 'integer' },
+    description: { type: 'string', length: 127 },
+    status: { type: 'string', length: 16 },
+    lockExpireAt: { type: 'datetime', columnType: 'timestamptz' },
+    wechatPrepayId: { type: 'string', length: 64, nullable: true },
+    paymentToken: { type: 'string', length: 32, nullable: true, unique: true },
+    paymentStatus: { type: 'string', length: 32, nullable: true },
+    paymentRequestedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
+    prepayRequest: { type: 'text', nullable: true },
+    paymentParams: { type: 'text', nullable: true },
+    payerOpenid: { type: 'string', length: 128, nullable: true },
+    wechatTransactionId: { type: 'string', length: 32, nullable: true },
+    paidAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
+    paidAfterCancel: { type: 'boolean', default: false },
+    createdAt: { type: 'datetime', columnType: 'timestamptz' },
+    updatedAt: { type: 'datetime', columnType: 'timestamptz', onUpdate: () => new Date() },
+  },
+});

@@ -1,0 +1,8 @@
+import { Migration20261122000100CreateOrders } from './20261122000100-create-orders';
+import { Migration20261122000200AddOrderPaymentFields } from './20261122000200-add-order-payment-fields';
+
+/** Listed explicitly so the same migrations run from TypeScript, compiled JavaScript and tests. */
+export const migrationsList = [
+  { name: '20261122000100-create-orders', class: Migration20261122000100CreateOrders },
+  { name: '20261122000200-add-order-payment-fields', class: Migration20261122000200AddOrderPaymentFields },
+];

@@ -1,0 +1,42 @@
+import { Migrator } from '@mikro-orm/migrations';
+import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import type { Logger } from '../observability/logger';
+import { entitySchemas } from './entities';
+import { migrationsList } from './migrations';
+
+export type Orm = MikroORM;
+
+export function ormOptions(clientUrl: string, logger?: Logger): Options {
+  return {
+    clientUrl,
+    entities: entitySchemas,
+    extensions: [Migrator],
+    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
+    discovery: { warnWhenNoEntities: false },
+    debug: false,
+    logger: (message) => logger?.debug({ orm: message }),
+    pool: { min: 0, max: 10 },
+    // Statements never wait forever on a lock; WeChat Pay calls time out well below this.
+    driverOptions: { connection: { statement_timeout: 15000 } },
+  };
+}
+
+/** Connects and keeps the process alive when PostgreSQL drops a connection (node-postgres emits 'error'). */
+export async function connectOrm(clientUrl: string, logger: Logger): Promise<Orm> {
+  const orm = await MikroORM.init(ormOptions(clientUrl, logger));
+  const knex = orm.em.getConnection().getKnex();
+  const pool = (knex.client as { pool?: { on(event: string, fn: (...args: unknown[]) => void): void } }).pool;
+  pool?.on('createSuccess', (_eventId: unknown, connection: unknown) => {
+    (connection as { on(event: string, fn: (err: Error) => void): void }).on('error', (err) => logger.warn({ err }, 'database connection lost'));
+  });
+  return orm;
+}
+
+export async function migrate(orm: Orm): Promise<string[]> {
+  const applied = await orm.getMigrator().up();
+  return applied.map((migration) => migration.name);
+}
+
+export async function pendingMigrations(orm: Orm): Promise<string[]> {
+  return (await orm.getMigrator().getPendingMigrations()).map((migration) => migration.name);
+}

@@ -1,0 +1,66 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createTravelerTokens } from './auth/traveler-tokens';
+import { createWechatLoginClient } from './auth/wechat-login-client';
+import type { AppConfig, WechatPaySettings } from './config/env';
+import type { AppDeps } from './http/app-deps';
+import { createApp } from './http/app';
+import type { Logger } from './observability/logger';
+import { createMetrics } from './observability/metrics';
+import { connectOrm, migrate } from './persistence/orm';
+
+export interface PaymentApiOptions {
+  config: AppConfig;
+  logger: Logger;
+  databaseUrl: string;
+  jwtSecret: string;
+  wechatPaySettings: WechatPaySettings;
+  clock?: () => Date;
+}
+
+export interface RunningPaymentApi {
+  url: string;
+  port: number;
+  deps: AppDeps;
+  stop(): Promise<void>;
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** Connects to PostgreSQL, applies migrations, and serves the API until `stop()`. */
+export async function startPaymentApi(options: PaymentApiOptions): Promise<RunningPaymentApi> {
+  const { config, logger } = options;
+  const orm = await connectOrm(options.databaseUrl, logger);
+  const applied = await migrate(orm);
+  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  const deps: AppDeps = {
+    config,
+    orm,
+    logger,
+    metrics: createMetrics(),
+    clock: options.clock ?? (() => new Date()),
+    tokens: createTravelerTokens(options.jwtSecret, config.jwtTtlSeconds),
+    wechatLogin: createWechatLoginClient(options.wechatPaySettings, logger),
+    wechatPaySettings: options.wechatPaySettings,
+  };
+  const server = createServer(createApp(deps));
+  const port = await listen(server, config.host, config.port);
+  return {
+    url: `http://${config.host}:${port}`,
+    port,
+    deps,
+    async stop() {
+      // Stop accepting, let in-flight requests finish, then release the pool.
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await orm.close();
+    },
+  };
+}
