@@ -8,6 +8,8 @@ import { createApp } from './http/app';
 import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { connectOrm, migrate } from './persistence/orm';
+import { createWechatPayClient } from './wechatpay/wechatpay-client';
+import type { WechatPayGateway } from './wechatpay/wechatpay-gateway';
 
 export interface PaymentApiOptions {
   config: AppConfig;
@@ -16,6 +18,8 @@ export interface PaymentApiOptions {
   jwtSecret: string;
   wechatPaySettings: WechatPaySettings;
   clock?: () => Date;
+  /** Tests may wrap the real client (e.g. to cut the database connection right after WeChat answers). */
+  wrapWechatPay?: (client: WechatPayGateway) => WechatPayGateway;
 }
 
 export interface RunningPaymentApi {
@@ -38,15 +42,19 @@ export async function startPaymentApi(options: PaymentApiOptions): Promise<Runni
   const orm = await connectOrm(options.databaseUrl, logger);
   const applied = await migrate(orm);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  const clock = options.clock ?? (() => new Date());
+  const metrics = createMetrics();
+  const client = createWechatPayClient(options.wechatPaySettings, { logger: logger.child({ component: 'wechatpay' }), now: clock, metrics });
   const deps: AppDeps = {
     config,
     orm,
     logger,
-    metrics: createMetrics(),
-    clock: options.clock ?? (() => new Date()),
+    metrics,
+    clock,
     tokens: createTravelerTokens(options.jwtSecret, config.jwtTtlSeconds),
     wechatLogin: createWechatLoginClient(options.wechatPaySettings, logger),
     wechatPaySettings: options.wechatPaySettings,
+    wechatPay: options.wrapWechatPay ? options.wrapWechatPay(client) : client,
   };
   const server = createServer(createApp(deps));
   const port = await listen(server, config.host, config.port);

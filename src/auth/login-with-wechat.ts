@@ -15,7 +15,7 @@ export interface LoginDeps {
 
 /** Creates the traveler on first sight; keeps the newest session_key on the server only. */
 async function upsertUser(em: EntityManager, openid: string, sessionKey: string, now: Date): Promise<string> {
-  const rows: { id: string }[] = await em.getConnection().execute(
+  const rows: { id: string }[] = await em.execute(
     `insert into users (id, openid, session_key, created_at, updated_at) values (?, ?, ?, ?, ?)
      on conflict (openid) do update set session_key = excluded.session_key, updated_at = excluded.updated_at
      returning id`,

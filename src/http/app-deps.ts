@@ -4,6 +4,7 @@ import type { AppConfig, WechatPaySettings } from '../config/env';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { Orm } from '../persistence/orm';
+import type { WechatPayGateway } from '../wechatpay/wechatpay-gateway';
 
 /** Everything the HTTP layer hands to use cases; built once in `main.ts` (or by a test). */
 export interface AppDeps {
@@ -16,4 +17,5 @@ export interface AppDeps {
   tokens: TravelerTokens;
   wechatLogin: WechatLoginClient;
   wechatPaySettings: WechatPaySettings;
+  wechatPay: WechatPayGateway;
 }

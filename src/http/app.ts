@@ -11,6 +11,9 @@ import { assignRequestId } from './request-id';
 import { authRouter } from './routers/auth-router';
 import { operationsRouter } from './routers/operations-router';
 import { ordersRouter } from './routers/orders-router';
+import { paymentsRouter } from './routers/payments-router';
+import { webhooksRouter } from './routers/webhooks-router';
+import { createStatusPollLimiter } from '../payments/status-poll-limiter';
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -30,6 +33,7 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   app.use(operationsRouter(deps.orm, deps.metrics));
+  app.use(webhooksRouter(deps));
   app.use(express.json({ limit: '16kb' }));
   app.use((_req, _res, next) => RequestContext.create(deps.orm.em, next));
   app.use(
@@ -43,6 +47,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(authRouter(deps));
   app.use(ordersRouter(deps));
+  app.use(paymentsRouter(deps, createStatusPollLimiter(deps.config.rateLimitStore, deps.orm.em.getConnection().getKnex())));
   app.use((req, res) => {
     sendProblem(res, { title: 'Not found', status: 404, detail: 'No such route.', code: 'NOT_FOUND', request_id: String(req.id) });
   });

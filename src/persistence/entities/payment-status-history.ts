@@ -1,4 +1,5 @@
 import { EntitySchema } from '@mikro-orm/core';
+import { Order } from './order';
 
 export type HistorySource = 'api' | 'webhook' | 'reconciler' | 'expiry';
 
@@ -21,7 +22,8 @@ export const PaymentStatusHistorySchema = new EntitySchema<PaymentStatusHistory>
   tableName: 'payment_status_history',
   properties: {
     id: { type: 'bigint', primary: true, autoincrement: true },
-    orderId: { type: 'uuid', fieldName: 'order_id', index: true },
+    // A relation (mapped to the plain id) so the unit of work inserts the order before its history.
+    orderId: { kind: 'm:1', entity: () => Order, fieldName: 'order_id', mapToPk: true },
     event: { type: 'string', length: 48 },
     fromStatus: { type: 'string', length: 16, nullable: true },
     toStatus: { type: 'string', length: 16, nullable: true },

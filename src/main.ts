@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, type AppConfig, type WechatPaySettings } from './config/env';
+import { createLogger, type Logger } from './observability/logger';
+import { startEmbeddedPostgres } from './persistence/embedded-postgres';
+import { loadOrCreateSandboxCredentials, sandboxWechatPaySettings, startSandbox } from './sandbox';
+import { startPaymentApi } from './start-payment-api';
+
+type Stop = () => Promise<void>;
+
+/** Outside production a missing JWT_SECRET is generated once and kept under the data folder. */
+function developmentJwtSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+async function startDatabase(config: AppConfig, logger: Logger, stops: Stop[]): Promise<string> {
+  if (config.databaseUrl) return config.databaseUrl;
+  logger.info({ dataDir: config.dataDir }, 'no DATABASE_URL: starting embedded PostgreSQL');
+  const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, logger });
+  stops.unshift(postgres.stop);
+  return postgres.url;
+}
+
+/** In sandbox mode the local sandbox WeChat Pay plays WeChat; the API's code path is the same as live. */
+async function wechatPaySettings(config: AppConfig, logger: Logger, stops: Stop[]): Promise<WechatPaySettings> {
+  if (config.wechat) return config.wechat;
+  const credentials = await loadOrCreateSandboxCredentials(join(config.dataDir, 'sandbox'));
+  const sandbox = await startSandbox({ credentials, port: config.sandboxPort, logger: logger.child({ component: 'sandbox' }) });
+  stops.unshift(() => sandbox.close());
+  const notifyUrl = `http://${config.host}:${config.port}/payments/wechat/notify`;
+  logger.info({ sandbox: sandbox.url }, 'sandbox mode: WeChat Pay is the local sandbox (no merchant settings given)');
+  return sandboxWechatPaySettings(credentials, { baseUrl: sandbox.url, notifyUrl, keyMode: 'public-key' });
+}
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+  const logger = createLogger(config.logLevel);
+  const stops: Stop[] = [];
+  let stopping = false;
+  const shutdown = async (reason: string, exitCode = 0) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'shutting down');
+    for (const stop of stops) await stop().catch((err: unknown) => logger.error({ err }, 'shutdown step failed'));
+    process.exit(exitCode);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  try {
+    const databaseUrl = await startDatabase(config, logger, stops);
+    const settings = await wechatPaySettings(config, logger, stops);
+    const jwtSecret = config.jwtSecret ?? developmentJwtSecret(config.dataDir);
+    const api = await startPaymentApi({ config, logger, databaseUrl, jwtSecret, wechatPaySettings: settings });
+    stops.unshift(api.stop);
+    logger.info({ url: api.url, mode: config.mode, wechatPay: settings.payBaseUrl }, 'payment API listening');
+  } catch (err) {
+    logger.fatal({ err }, 'start-up failed');
+    await shutdown('start-up failure', 1);
+  }
+}
+
+void main();

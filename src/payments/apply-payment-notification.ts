@@ -1,0 +1,83 @@
+import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
+import type { WechatPaySettings } from '../config/env';
+import { maskOpenid, type Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
+import { Order } from '../persistence/entities/order';
+import type { WechatPayNotificationEnvelope } from '../wechatpay/parse-wechatpay-notification';
+import type { WechatTransaction } from '../wechatpay/wechatpay-gateway';
+import { findTransactionMismatches } from './check-wechat-transaction';
+import { flagPaidAfterCancel, recordPaymentEvent, transitionOrderStatus } from './transition-order-status';
+
+export type NotificationOutcome = 'applied' | 'duplicate' | 'unknown_order' | 'mismatch' | 'not_success' | 'already_paid' | 'paid_after_cancel' | 'ignored_event';
+
+export interface ApplyNotificationDeps {
+  em: EntityManager;
+  settings: Pick<WechatPaySettings, 'appId' | 'mchId'>;
+  metrics: Metrics;
+  logger: Logger;
+  now: Date;
+}
+
+/** Records the notification id; false when it was recorded before (a redelivery). */
+async function claimNotification(em: EntityManager, envelope: WechatPayNotificationEnvelope, outTradeNo: string, now: Date): Promise<boolean> {
+  const rows: unknown[] = await em.execute(
+    `insert into payment_notifications (id, event_type, out_trade_no, outcome, received_at) values (?, ?, ?, 'received', ?)
+     on conflict (id) do nothing returning id`,
+    [envelope.id, envelope.event_type, outTradeNo, now],
+  );
+  return rows.length === 1;
+}
+
+async function applyToOrder(deps: ApplyNotificationDeps, em: EntityManager, order: Order, envelope: WechatPayNotificationEnvelope, transaction: WechatTransaction): Promise<NotificationOutcome> {
+  const event = { source: 'webhook' as const, now: deps.now, notificationId: envelope.id };
+  const mismatches = findTransactionMismatches(transaction, order, deps.settings);
+  if (mismatches.length > 0) {
+    for (const field of mismatches) deps.metrics.notificationsMismatch.inc({ field });
+    deps.logger.error({ orderId: order.id, mismatches, payer: maskOpenid(transaction.payer?.openid) }, 'verified notification disagrees with our records: not marking paid');
+    recordPaymentEvent(em, order, { ...event, event: 'transaction_mismatch', detail: { mismatches, amount: transaction.amount, transaction_id: transaction.transaction_id } });
+    return 'mismatch';
+  }
+  if (transaction.trade_state !== 'SUCCESS') {
+    recordPaymentEvent(em, order, { ...event, event: 'notification_not_success', detail: { trade_state: transaction.trade_state } });
+    return 'not_success';
+  }
+  if (order.status === 'paid') {
+    recordPaymentEvent(em, order, { ...event, event: 'payment_confirmed_again', detail: { transaction_id: transaction.transaction_id } });
+    return 'already_paid';
+  }
+  const payment = { paymentStatus: 'SUCCESS', wechatTransactionId: transaction.transaction_id, paidAt: transaction.success_time ? new Date(transaction.success_time) : deps.now };
+  // WeChat closes at time_expire (the seat lock's end); a success after it means the seat is gone.
+  const paidInTime = payment.paidAt.getTime() <= order.lockExpireAt.getTime();
+  if (order.status === 'pending' && paidInTime) {
+    await transitionOrderStatus(em, order, 'paid', { ...event, event: 'payment_succeeded', detail: { transaction_id: transaction.transaction_id } }, payment);
+    return 'applied';
+  }
+  if (order.status === 'pending') await transitionOrderStatus(em, order, 'cancelled', { ...event, event: 'seat_lock_expired' });
+  const flagged = await flagPaidAfterCancel(em, order, { ...event, event: 'paid_after_cancel', detail: { transaction_id: transaction.transaction_id } }, payment);
+  if (!flagged) {
+    recordPaymentEvent(em, order, { ...event, event: 'payment_confirmed_again', detail: { transaction_id: transaction.transaction_id } });
+    return 'already_paid';
+  }
+  deps.metrics.paidAfterCancel.inc();
+  deps.logger.error({ orderId: order.id, status: order.status }, 'payment received for an order no longer payable: flagged for refund');
+  return 'paid_after_cancel';
+}
+
+/**
+ * One database transaction per verified notification: claim its id (redeliveries stop here), lock the
+ * order, check the transaction against our records, and move the state through the one transition function.
+ */
+export async function applyPaymentNotification(deps: ApplyNotificationDeps, envelope: WechatPayNotificationEnvelope, transaction: WechatTransaction): Promise<NotificationOutcome> {
+  return deps.em.fork().transactional(async (em) => {
+    if (!(await claimNotification(em, envelope, transaction.out_trade_no, deps.now))) return 'duplicate';
+    let outcome: NotificationOutcome;
+    if (envelope.event_type !== 'TRANSACTION.SUCCESS') {
+      outcome = 'ignored_event';
+    } else {
+      const order = await em.findOne(Order, { paymentToken: transaction.out_trade_no }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      outcome = order ? await applyToOrder(deps, em, order, envelope, transaction) : 'unknown_order';
+    }
+    await em.execute('update payment_notifications set outcome = ? where id = ?', [outcome, envelope.id]);
+    return outcome;
+  });
+}

@@ -1,0 +1,17 @@
+import type { Order } from '../persistence/entities/order';
+import type { WechatTransaction } from '../wechatpay/wechatpay-gateway';
+
+/**
+ * Fields of a WeChat transaction that disagree with our records. A verified signature proves WeChat sent
+ * it, not that it is about this order at this price: any mismatch must never mark the order paid.
+ */
+export function findTransactionMismatches(transaction: WechatTransaction, order: Order, merchant: { appId: string; mchId: string }): string[] {
+  const mismatches: string[] = [];
+  if (transaction.mchid !== merchant.mchId) mismatches.push('mchid');
+  if (transaction.appid !== merchant.appId) mismatches.push('appid');
+  if (transaction.out_trade_no !== order.paymentToken) mismatches.push('out_trade_no');
+  if (transaction.amount?.total !== order.amount) mismatches.push('amount');
+  if (transaction.amount?.currency !== 'CNY') mismatches.push('currency');
+  if (transaction.payer?.openid !== order.payerOpenid) mismatches.push('payer');
+  return mismatches;
+}
