@@ -36,7 +36,7 @@ async function findPreviousAnswer(em: EntityManager, traveler: Traveler, key: st
   const record = await em.fork().findOne(IdempotencyRecord, { userId: traveler.userId, key });
   if (!record) return undefined;
   if (record.requestHash !== requestHash) throw idempotencyKeyReused();
-  return { order: record.responseBody as OrderDto, replayed: true };
+  return { order: JSON.parse(record.responseBody) as OrderDto, replayed: true };
 }
 
 async function insertOrderUnderKey(deps: CreateOrderDeps, traveler: Traveler, key: string, requestHash: string, request: CreateOrderRequest): Promise<OrderDto> {
@@ -53,7 +53,7 @@ async function insertOrderUnderKey(deps: CreateOrderDeps, traveler: Traveler, ke
     em.persist(order);
     em.persist(Object.assign(new PaymentStatusHistory(), { orderId: order.id, event: 'order_created', toStatus: 'pending', source: 'api', createdAt: deps.now }));
     // The key row is inserted in the same transaction: a concurrent twin waits on it, then finds it.
-    em.persist(Object.assign(new IdempotencyRecord(), { userId: traveler.userId, key, requestHash, responseStatus: 201, responseBody: dto, createdAt: deps.now }));
+    em.persist(Object.assign(new IdempotencyRecord(), { userId: traveler.userId, key, requestHash, responseStatus: 201, responseBody: JSON.stringify(dto), createdAt: deps.now }));
     return dto;
   });
 }

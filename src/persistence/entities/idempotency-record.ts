@@ -7,7 +7,8 @@ export class IdempotencyRecord {
   /** SHA-256 of the canonical request body: a different body under the same key is refused. */
   requestHash!: string;
   responseStatus!: number;
-  responseBody!: Record<string, unknown>;
+  /** The answer as first written (text, not jsonb, so a replay is byte-identical). */
+  responseBody!: string;
   createdAt: Date = new Date();
 }
 
@@ -19,7 +20,7 @@ export const IdempotencyRecordSchema = new EntitySchema<IdempotencyRecord>({
     key: { type: 'string', length: 128, primary: true },
     requestHash: { type: 'string', length: 64 },
     responseStatus: { type: 'smallint' },
-    responseBody: { type: 'json' },
+    responseBody: { type: 'text' },
     createdAt: { type: 'datetime', columnType: 'timestamptz' },
   },
 });

@@ -24,7 +24,7 @@ export class Migration20261122000100CreateOrders extends Migration {
       "key" varchar(128) not null,
       "request_hash" varchar(64) not null,
       "response_status" smallint not null,
-      "response_body" jsonb not null,
+      "response_body" text not null,
       "created_at" timestamptz not null,
       primary key ("user_id", "key"))`);
     this.addSql(`create table "payment_status_history" (

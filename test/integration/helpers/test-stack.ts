@@ -1,0 +1,93 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from '../../../src/config/env';
+import { createLogger } from '../../../src/observability/logger';
+import { createSandboxCredentials, startSandbox, type RunningSandbox } from '../../../src/sandbox';
+import type { SandboxKeyMode } from '../../../src/sandbox';
+import { startPaymentApi, type PaymentApiOptions, type RunningPaymentApi } from '../../../src/start-payment-api';
+
+/** A clock tests can move: the API and the sandbox share it, so signatures stay within ±300 s of each other. */
+export class TestClock {
+  private offsetMs = 0;
+  readonly now = (): Date => new Date(Date.now() + this.offsetMs);
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
+
+export interface TestStack {
+  sandbox: RunningSandbox;
+  apis: RunningPaymentApi[];
+  api: RunningPaymentApi;
+  clock: TestClock;
+  stop(): Promise<void>;
+}
+
+export interface TestStackOptions {
+  instances?: number;
+  keyMode?: SandboxKeyMode;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  wrapWechatPay?: PaymentApiOptions['wrapWechatPay'];
+}
+
+// Generating RSA keys and certificates is slow: once per test file is enough.
+const credentials = createSandboxCredentials();
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The sandbox WeChat Pay and one or more API instances on 127.0.0.1, sharing the test database.
+ * Notification retries run at 1/1000 of WeChat's schedule.
+ */
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
+  const clock = new TestClock();
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const sandbox = await startSandbox({ credentials, port: 0, logger, timeScale: 0.001, now: clock.now });
+  const apis: RunningPaymentApi[] = [];
+  try {
+    for (let i = 0; i < (options.instances ?? 1); i++) {
+      const port = await freePort();
+      const config = loadConfig({ NODE_ENV: 'test', PORT: String(port), LOG_LEVEL: 'silent', DATABASE_URL: process.env.DATABASE_URL, ...options.env });
+      const settings = sandbox.wechatPaySettings({
+        notifyUrl: `http://127.0.0.1:${port}/payments/wechat/notify`,
+        keyMode: options.keyMode ?? 'public-key',
+        timeoutMs: options.timeoutMs ?? 1500,
+      });
+      apis.push(
+        await startPaymentApi({
+          config,
+          logger,
+          databaseUrl: config.databaseUrl as string,
+          jwtSecret: 'test-secret-that-is-at-least-32-characters-long',
+          wechatPaySettings: settings,
+          clock: clock.now,
+          wrapWechatPay: options.wrapWechatPay,
+        }),
+      );
+    }
+  } catch (err) {
+    await Promise.all(apis.map((api) => api.stop()));
+    await sandbox.close();
+    throw err;
+  }
+  return {
+    sandbox,
+    apis,
+    api: apis[0] as RunningPaymentApi,
+    clock,
+    async stop() {
+      await Promise.all(apis.map((api) => api.stop()));
+      await sandbox.close();
+    },
+  };
+}
