@@ -47,7 +47,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(authRouter(deps));
   app.use(ordersRouter(deps));
-  app.use(paymentsRouter(deps, createStatusPollLimiter(deps.config.rateLimitStore, deps.orm.em.getConnection().getKnex())));
+  app.use(paymentsRouter(deps, createStatusPollLimiter(deps.config.rateLimitStore, deps.orm.em.getConnection().getKnex(), () => deps.metrics.statusPollsLimited.inc())));
   app.use((req, res) => {
     sendProblem(res, { title: 'Not found', status: 404, detail: 'No such route.', code: 'NOT_FOUND', request_id: String(req.id) });
   });

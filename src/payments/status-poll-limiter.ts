@@ -35,13 +35,18 @@ async function consumeOrRefuse(limiter: RateLimiterAbstract, key: string, detail
   }
 }
 
-export function createStatusPollLimiter(store: RateLimitStore, knex: Knex): StatusPollLimiter {
+export function createStatusPollLimiter(store: RateLimitStore, knex: Knex, onLimited: () => void = () => {}): StatusPollLimiter {
   const perTraveler = createLimiter(store, knex, 'poll-traveler', PER_TRAVELER);
   const perOrder = createLimiter(store, knex, 'poll-order', PER_ORDER);
   return {
     async consume(userId, orderId) {
-      await consumeOrRefuse(perOrder, `${userId}:${orderId}`, 'Poll at most once every 3 seconds per order.');
-      await consumeOrRefuse(perTraveler, userId, 'Too many status polls across orders; slow down.');
+      try {
+        await consumeOrRefuse(perOrder, `${userId}:${orderId}`, 'Poll at most once every 3 seconds per order.');
+        await consumeOrRefuse(perTraveler, userId, 'Too many status polls across orders; slow down.');
+      } catch (err) {
+        onLimited();
+        throw err;
+      }
     },
   };
 }
