@@ -6,6 +6,8 @@ import { call } from './http-client';
 
 type Order = components['schemas']['Order'];
 export type PaymentSession = components['schemas']['PaymentSession'];
+/** A success body, or a problem body when the status says so. */
+type OrProblem<T> = T & Partial<components['schemas']['Problem']>;
 
 export interface LoggedInTraveler {
   token: string;
@@ -26,11 +28,11 @@ export async function createPendingOrder(stack: TestStack, traveler: LoggedInTra
 }
 
 export function requestSession(stack: TestStack, traveler: LoggedInTraveler, orderId: string, baseUrl = stack.api.url, extra: Record<string, unknown> = {}) {
-  return call<PaymentSession>(baseUrl, 'POST', '/payments/session', { token: traveler.token, body: { order_id: orderId, ...extra } });
+  return call<OrProblem<PaymentSession>>(baseUrl, 'POST', '/payments/session', { token: traveler.token, body: { order_id: orderId, ...extra } });
 }
 
 export function pollStatus(stack: TestStack, traveler: LoggedInTraveler, orderId: string) {
-  return call<{ status: string; lock_expire_at: string }>(stack.api.url, 'GET', `/payments/${orderId}/status`, { token: traveler.token });
+  return call<OrProblem<{ status: string; lock_expire_at: string }>>(stack.api.url, 'GET', `/payments/${orderId}/status`, { token: traveler.token });
 }
 
 /** What the WeChat client does when the mini program calls wx.requestPayment with these parameters. */
