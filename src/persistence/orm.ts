@@ -17,7 +17,16 @@ export function ormOptions(clientUrl: string, logger?: Logger): Options {
     logger: (message) => logger?.debug({ orm: message }),
     pool: { min: 0, max: 10 },
     // Statements never wait forever on a lock; WeChat Pay calls time out well below this.
-    driverOptions: { connection: { statement_timeout: 15000 } },
+    driverOptions: {
+      connection: { statement_timeout: 15000 },
+      // Knex prints to the console by default; its notices belong in the JSON log.
+      log: {
+        warn: (message: unknown) => logger?.warn({ knex: message }, 'database warning'),
+        error: (message: unknown) => logger?.warn({ knex: message }, 'database connection error'),
+        deprecate: (message: unknown) => logger?.debug({ knex: message }),
+        debug: (message: unknown) => logger?.debug({ knex: message }),
+      },
+    },
   };
 }
 
