@@ -25,6 +25,15 @@ const VALIDATOR_CODES: Record<number, [string, string]> = {
   415: ['UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type'],
 };
 
+/** body-parser's own client errors (malformed JSON, too large, bad charset) keep their 4xx status. */
+function bodyParserError(err: unknown): { title: string; status: number; detail: string; code: string } | undefined {
+  const { status, type, expose } = err as { status?: number; type?: string; expose?: boolean };
+  if (!expose || !status || status >= 500) return undefined;
+  if (type === 'entity.parse.failed') return { title: 'Validation failed', status: 400, detail: 'The body is not valid JSON.', code: 'VALIDATION_FAILED' };
+  if (status === 413) return { title: 'Payload too large', status, detail: 'The body is larger than this route accepts.', code: 'PAYLOAD_TOO_LARGE' };
+  return { title: 'Bad request', status, detail: 'The body could not be read.', code: 'BAD_REQUEST' };
+}
+
 /** The one place an error becomes a response: problem+json with a stable code and the request id. */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const requestId = String(req.id);
@@ -40,9 +49,9 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     sendProblem(res, { title, status: err.status, detail, code, request_id: requestId, errors }, err.headers);
     return;
   }
-  const status = (err as { status?: number; type?: string }).type === 'entity.parse.failed' ? 400 : 500;
-  if (status === 400) {
-    sendProblem(res, { title: 'Validation failed', status, detail: 'The body is not valid JSON.', code: 'VALIDATION_FAILED', request_id: requestId });
+  const bodyError = bodyParserError(err);
+  if (bodyError) {
+    sendProblem(res, { ...bodyError, request_id: requestId });
     return;
   }
   // 5xx details stay in the log; the client gets the request id to quote.

@@ -28,6 +28,12 @@ async function claimNotification(em: EntityManager, envelope: WechatPayNotificat
   return rows.length === 1;
 }
 
+/** WeChat's `success_time`; a missing or unreadable one counts as now (the notification proves payment, not its time). */
+function paidAtOf(transaction: WechatTransaction, now: Date): Date {
+  const parsed = transaction.success_time ? new Date(transaction.success_time) : now;
+  return Number.isNaN(parsed.getTime()) ? now : parsed;
+}
+
 async function applyToOrder(deps: ApplyNotificationDeps, em: EntityManager, order: Order, envelope: WechatPayNotificationEnvelope, transaction: WechatTransaction): Promise<NotificationOutcome> {
   const event = { source: 'webhook' as const, now: deps.now, notificationId: envelope.id };
   const mismatches = findTransactionMismatches(transaction, order, deps.settings);
@@ -45,7 +51,7 @@ async function applyToOrder(deps: ApplyNotificationDeps, em: EntityManager, orde
     recordPaymentEvent(em, order, { ...event, event: 'payment_confirmed_again', detail: { transaction_id: transaction.transaction_id } });
     return 'already_paid';
   }
-  const payment = { paymentStatus: 'SUCCESS', wechatTransactionId: transaction.transaction_id, paidAt: transaction.success_time ? new Date(transaction.success_time) : deps.now };
+  const payment = { paymentStatus: 'SUCCESS', wechatTransactionId: transaction.transaction_id, paidAt: paidAtOf(transaction, deps.now) };
   // WeChat closes at time_expire (the seat lock's end); a success after it means the seat is gone.
   const paidInTime = payment.paidAt.getTime() <= order.lockExpireAt.getTime();
   if (order.status === 'pending' && paidInTime) {

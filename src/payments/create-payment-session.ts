@@ -11,7 +11,7 @@ import { Order } from '../persistence/entities/order';
 import { isAlreadyPaid } from '../wechatpay/wechatpay-errors';
 import type { JsapiPrepayRequest, WechatPayGateway } from '../wechatpay/wechatpay-gateway';
 import { assertOrderCanBePaid } from './assert-order-can-be-paid';
-import { formatBeijingTime } from './beijing-time';
+import { formatBeijingTime } from '../wechatpay/beijing-time';
 import { recordPaidElsewhere } from './record-paid-elsewhere';
 import { recordPaymentEvent } from './transition-order-status';
 import { toClientError, wechatFailureCode, wechatFailureLog } from './wechat-failure';

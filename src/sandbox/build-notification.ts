@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { encryptAes256Gcm } from '../wechatpay/aes-gcm';
-import { formatBeijingTime } from './beijing-time';
+import { formatBeijingTime } from '../wechatpay/beijing-time';
 import { generateAlphanumeric } from './generate-wechat-ids';
 
 export interface BuiltNotification {

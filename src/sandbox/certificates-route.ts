@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { encryptAes256Gcm } from '../wechatpay/aes-gcm';
-import { formatBeijingTime } from './beijing-time';
+import { formatBeijingTime } from '../wechatpay/beijing-time';
 import { generateAlphanumeric } from './generate-wechat-ids';
 import type { SandboxContext } from './sandbox-context';
 import type { WechatPayHandler } from './serve-wechat-call';

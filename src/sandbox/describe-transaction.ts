@@ -1,4 +1,4 @@
-import { formatBeijingTime } from './beijing-time';
+import { formatBeijingTime } from '../wechatpay/beijing-time';
 import type { SandboxTransaction, TradeState } from './transactions-store';
 
 const STATE_DESCRIPTIONS: Record<TradeState, string> = {

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { formatCompactBeijingTime } from './beijing-time';
+import { formatCompactBeijingTime } from '../wechatpay/beijing-time';
 import { generateAlphanumeric, generateDigits, generateHex } from './generate-wechat-ids';
 import { issueCertificate, type CertificateSubject } from './issue-certificate';
 

@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { applyPaymentNotification } from '../../payments/apply-payment-notification';
 import { parseWechatPayNotification } from '../../wechatpay/parse-wechatpay-notification';
 import { createVerificationKeys } from '../../wechatpay/verify-wechatpay-signature';
@@ -12,7 +12,16 @@ export function webhooksRouter(deps: AppDeps): Router {
   const router = Router();
   const keys = createVerificationKeys(deps.wechatPaySettings);
   const { metrics } = deps;
-  router.post('/payments/wechat/notify', express.raw({ type: () => true, limit: '64kb' }), async (req, res) => {
+  const readRawBody = express.raw({ type: () => true, limit: '64kb' });
+  // An unreadable body (too large, cut off) is refused in WeChat's answer shape, never as a 5xx.
+  const rawBodyOrRefuse: RequestHandler = (req, res, next) =>
+    readRawBody(req, res, (err?: unknown) => {
+      if (!err) return next();
+      const status = (err as { status?: number }).status ?? 400;
+      req.log.warn({ err }, 'WeChat Pay notification body unreadable');
+      res.status(status < 500 ? status : 400).json({ code: 'FAIL', message: 'body unreadable' });
+    });
+  router.post('/payments/wechat/notify', rawBodyOrRefuse, async (req, res) => {
     metrics.notificationsReceived.inc();
     const now = deps.clock();
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);

@@ -28,7 +28,7 @@ export const PaymentStatusHistorySchema = new EntitySchema<PaymentStatusHistory>
     fromStatus: { type: 'string', length: 16, nullable: true },
     toStatus: { type: 'string', length: 16, nullable: true },
     source: { type: 'string', length: 16 },
-    notificationId: { type: 'string', length: 64, nullable: true },
+    notificationId: { type: 'string', length: 128, nullable: true },
     detail: { type: 'json', nullable: true },
     createdAt: { type: 'datetime', columnType: 'timestamptz', index: true },
   },

@@ -34,7 +34,7 @@ export class Migration20261122000100CreateOrders extends Migration {
       "from_status" varchar(16) null,
       "to_status" varchar(16) null,
       "source" varchar(16) not null,
-      "notification_id" varchar(64) null,
+      "notification_id" varchar(128) null,
       "detail" jsonb null,
       "created_at" timestamptz not null)`);
     this.addSql(`create index "payment_status_history_order_id_index" on "payment_status_history" ("order_id")`);

@@ -4,7 +4,7 @@ import { Migration } from '@mikro-orm/migrations';
 export class Migration20261122000400CreatePaymentNotifications extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create table "payment_notifications" (
-      "id" varchar(64) primary key,
+      "id" varchar(128) primary key,
       "event_type" varchar(48) not null,
       "out_trade_no" varchar(32) null,
       "outcome" varchar(32) not null,

@@ -1,7 +1,7 @@
 import { createPrivateKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { Order } from '../../../src/persistence/entities/order';
 import { PaymentStatusHistory } from '../../../src/persistence/entities/payment-status-history';
-import { formatBeijingTime } from '../../../src/sandbox/beijing-time';
+import { formatBeijingTime } from '../../../src/wechatpay/beijing-time';
 import { buildSuccessNotification, type BuiltNotification } from '../../../src/sandbox/build-notification';
 import { generateTransactionId } from '../../../src/sandbox/generate-wechat-ids';
 import { SIGNATURE_PROBE_PREFIX, createNonce, responseSignatureMessage, signSha256WithRsa, unixSeconds } from '../../../src/wechatpay/signature';
@@ -144,8 +144,8 @@ export async function readPaymentRecords(stack: TestStack, stored: Pick<StoredTr
 /** History rows the webhook wrote (sessions write theirs with source `api`). */
 export const webhookRows = (records: PaymentRecords) => records.history.filter((row) => row.source === 'webhook');
 
-/** Rows that changed the status, oldest first. */
-export const statusChanges = (records: PaymentRecords) => records.history.filter((row) => row.fromStatus !== row.toStatus);
+/** Rows that moved an existing order to another status, oldest first (`order_created` has no from). */
+export const statusChanges = (records: PaymentRecords) => records.history.filter((row) => row.fromStatus && row.fromStatus !== row.toStatus);
 
 export const eventsNamed = (records: PaymentRecords, event: string) => records.history.filter((row) => row.event === event);
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../../src/config/env';
 import { createLogger } from '../../../src/observability/logger';
 import { createSandboxCredentials, startSandbox, type RunningSandbox } from '../../../src/sandbox';
-import type { SandboxKeyMode } from '../../../src/sandbox';
+import type { SandboxKeyMode, SigningMode } from '../../../src/sandbox';
 import { startPaymentApi, type PaymentApiOptions, type RunningPaymentApi } from '../../../src/start-payment-api';
 
 /** A clock tests can move: the API and the sandbox share it, so signatures stay within ±300 s of each other. */
@@ -26,6 +26,8 @@ export interface TestStack {
 export interface TestStackOptions {
   instances?: number;
   keyMode?: SandboxKeyMode;
+  /** Which of its keys the sandbox signs with (default: its public key). */
+  signingMode?: SigningMode;
   env?: Record<string, string>;
   timeoutMs?: number;
   wrapWechatPay?: PaymentApiOptions['wrapWechatPay'];
@@ -52,7 +54,7 @@ async function freePort(): Promise<number> {
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const clock = new TestClock();
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  const sandbox = await startSandbox({ credentials, port: 0, logger, timeScale: 0.001, now: clock.now });
+  const sandbox = await startSandbox({ credentials, port: 0, logger, timeScale: 0.001, now: clock.now, signingMode: options.signingMode });
   const apis: RunningPaymentApi[] = [];
   try {
     for (let i = 0; i < (options.instances ?? 1); i++) {
