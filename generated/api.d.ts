@@ -126,18 +126,27 @@ export interface components {
         LoginResponse: {
             /** @description Bearer JWT for the traveler routes. */
             token: string;
-            /** @description Seconds until the token expires. */
+            /**
+             * Format: int32
+             * @description Seconds until the token expires.
+             */
             expires_in: number;
         };
         CreateOrderRequest: {
-            /** @description Amount in fen (1 yuan = 100 fen). */
+            /**
+             * Format: int32
+             * @description Amount in fen (1 yuan = 100 fen).
+             */
             amount: number;
             /** @description Shown in the traveler's WeChat bill; 1–127 characters, no emoji or other 4-byte characters. */
             description: string;
         };
         Order: {
             order_id: string;
-            /** @description Amount in fen. */
+            /**
+             * Format: int32
+             * @description Amount in fen.
+             */
             amount: number;
             description: string;
             /** @enum {string} */
@@ -164,6 +173,7 @@ export interface components {
             /** Format: uri */
             type: string;
             title: string;
+            /** Format: int32 */
             status: number;
             detail?: string;
             /**
@@ -264,6 +274,16 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Unexpected failure; details stay in the server's log under the request id. */
+        InternalError: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /**
@@ -318,6 +338,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            500: components["responses"]["InternalError"];
             502: components["responses"]["WechatUnavailable"];
             504: components["responses"]["WechatTimeout"];
         };
@@ -365,6 +386,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     createPaymentSession: {
@@ -420,6 +442,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
             502: components["responses"]["WechatUnavailable"];
             504: components["responses"]["WechatTimeout"];
         };
@@ -446,9 +469,11 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentStatus"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["OrderNotFound"];
             429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     handleWechatPayNotification: {
@@ -484,6 +509,15 @@ export interface operations {
             };
             /** @description Signature verification failed (forged, stale, unknown key or a signature probe). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WechatPayAnswer"];
+                };
+            };
+            /** @description The body is larger than any notification (64 KB); refused before verification. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,6 @@
 import { canTransition } from '../../../src/payments/transition-order-status';
 import { effectiveStatus } from '../../../src/payments/get-payment-status';
-import { formatBeijingTime } from '../../../src/payments/beijing-time';
+import { formatBeijingTime } from '../../../src/wechatpay/beijing-time';
 import type { OrderStatus } from '../../../src/persistence/entities/order';
 
 const STATUSES: OrderStatus[] = ['pending', 'paid', 'failed', 'cancelled'];
