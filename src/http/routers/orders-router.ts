@@ -8,8 +8,7 @@ export function ordersRouter(deps: AppDeps): Router {
   router.post('/orders', async (req, res) => {
     const traveler = currentTraveler(req);
     const key = req.header('Idempotency-Key') as string;
-    const deps_ = { em: deps.orm.em, now: deps.clock(), seatLockMinutes: deps.config.seatLockMinutes };
-    const result = await createOrder(deps_, traveler, key, req.body as CreateOrderRequest);
+    const result = await createOrder({ em: deps.orm.em, now: deps.clock(), seatLockMinutes: deps.config.seatLockMinutes }, traveler, key, req.body as CreateOrderRequest);
     if (result.replayed) res.set('Idempotent-Replayed', 'true');
     else deps.metrics.ordersCreated.inc();
     res.status(201).json(result.order);
