@@ -22,7 +22,7 @@ function developmentJwtSecret(dataDir: string): string {
 async function startDatabase(config: AppConfig, logger: Logger, stops: Stop[]): Promise<string> {
   if (config.databaseUrl) return config.databaseUrl;
   logger.info({ dataDir: config.dataDir }, 'no DATABASE_URL: starting embedded PostgreSQL');
-  const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, logger });
+  const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, logger, callerHandlesSignals: true });
   stops.unshift(postgres.stop);
   return postgres.url;
 }

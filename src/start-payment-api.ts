@@ -39,7 +39,7 @@ function listen(server: Server, host: string, port: number): Promise<number> {
 /** Connects to PostgreSQL, applies migrations, and serves the API until `stop()`. */
 export async function startPaymentApi(options: PaymentApiOptions): Promise<RunningPaymentApi> {
   const { config, logger } = options;
-  const orm = await connectOrm(options.databaseUrl, logger);
+  const orm = await connectOrm(options.databaseUrl, logger, config.databasePoolMax);
   const applied = await migrate(orm);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   const clock = options.clock ?? (() => new Date());

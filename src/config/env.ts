@@ -12,6 +12,8 @@ export interface AppConfig {
   logLevel: string;
   /** Absent: an embedded PostgreSQL under `.data/postgres`. */
   databaseUrl?: string;
+  /** Connections per instance; a session request holds one across its WeChat call. */
+  databasePoolMax: number;
   embeddedPostgresPort: number;
   dataDir: string;
   /** Absent outside production: a random secret is kept under `.data/`. */
@@ -46,6 +48,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port: read.integer('PORT', 3000, 0, 65535),
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     databaseUrl,
+    databasePoolMax: read.integer('DATABASE_POOL_MAX', 20, 2, 500),
     embeddedPostgresPort: read.integer('EMBEDDED_PG_PORT', 54329, 1024, 65535),
     dataDir: read.string('DATA_DIR', '.data') as string,
     jwtSecret,

@@ -86,7 +86,8 @@ export function readWechatPaySettings(read: EnvReader): WechatPaySettings {
     notifyUrl,
     payBaseUrl: read.url('WECHATPAY_BASE_URL', 'https://api.mch.weixin.qq.com'),
     wechatApiBaseUrl: read.url('WECHAT_API_BASE_URL', 'https://api.weixin.qq.com'),
-    timeoutMs: read.integer('WECHATPAY_TIMEOUT_MS', 5000, 100, 30000),
+    // Capped: a session request holds the order's row lock across the call and its retries.
+    timeoutMs: read.integer('WECHATPAY_TIMEOUT_MS', 5000, 100, 10000),
   };
 }
 

@@ -1,3 +1,4 @@
+import { DriverException } from '@mikro-orm/core';
 import pino, { type Logger } from 'pino';
 
 export type { Logger };
@@ -22,8 +23,23 @@ const REDACTED_PATHS = [
   'token',
 ];
 
+/**
+ * Database errors carry the failed SQL with its values inlined (an openid, a session_key, a prepay body) and
+ * PostgreSQL's detail (`Key (openid)=(…)`): log what identifies the failure, never the values.
+ */
+export function serializeError(err: unknown): unknown {
+  if (!(err instanceof DriverException)) return pino.stdSerializers.err(err as Error);
+  const { code, constraint, table, routine } = err as DriverException & { constraint?: string; table?: string; routine?: string };
+  return { type: err.name, code, constraint, table, routine, message: `database error${code ? ` ${code}` : ''} (values withheld)` };
+}
+
 export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'wechat-payment-session' } });
+  return pino({
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: { err: serializeError },
+    base: { service: 'wechat-payment-session' },
+  });
 }
 
 /** `oUpF8uMuAJO_M2pxb1Q9zNjWeS6o` → `oUpF…eS6o`: enough to correlate, not enough to identify. */

@@ -6,6 +6,7 @@ import { Order } from '../persistence/entities/order';
 import type { WechatPayNotificationEnvelope } from '../wechatpay/parse-wechatpay-notification';
 import type { WechatTransaction } from '../wechatpay/wechatpay-gateway';
 import { findTransactionMismatches } from './check-wechat-transaction';
+import { effectiveStatus } from './get-payment-status';
 import { flagPaidAfterCancel, recordPaymentEvent, transitionOrderStatus } from './transition-order-status';
 
 export type NotificationOutcome = 'applied' | 'duplicate' | 'unknown_order' | 'mismatch' | 'not_success' | 'already_paid' | 'paid_after_cancel' | 'ignored_event';
@@ -52,8 +53,9 @@ async function applyToOrder(deps: ApplyNotificationDeps, em: EntityManager, orde
     return 'already_paid';
   }
   const payment = { paymentStatus: 'SUCCESS', wechatTransactionId: transaction.transaction_id, paidAt: paidAtOf(transaction, deps.now) };
-  // WeChat closes at time_expire (the seat lock's end); a success after it means the seat is gone.
-  const paidInTime = payment.paidAt.getTime() <= order.lockExpireAt.getTime();
+  // Once the seat lock has ended the order reads as cancelled, and a state shown as terminal never changes:
+  // a payment notified after that (even one made in time) keeps it cancelled and is flagged for a refund.
+  const paidInTime = effectiveStatus(order, deps.now) === 'pending' && payment.paidAt.getTime() <= order.lockExpireAt.getTime();
   if (order.status === 'pending' && paidInTime) {
     await transitionOrderStatus(em, order, 'paid', { ...event, event: 'payment_succeeded', detail: { transaction_id: transaction.transaction_id } }, payment);
     return 'applied';
@@ -75,6 +77,8 @@ async function applyToOrder(deps: ApplyNotificationDeps, em: EntityManager, orde
  */
 export async function applyPaymentNotification(deps: ApplyNotificationDeps, envelope: WechatPayNotificationEnvelope, transaction: WechatTransaction): Promise<NotificationOutcome> {
   return deps.em.fork().transactional(async (em) => {
+    // Answer within WeChat's 5 s even when a session request holds the order; a 500 makes WeChat retry.
+    await em.execute(`set local lock_timeout = '3s'`);
     if (!(await claimNotification(em, envelope, transaction.out_trade_no, deps.now))) return 'duplicate';
     let outcome: NotificationOutcome;
     if (envelope.event_type !== 'TRANSACTION.SUCCESS') {

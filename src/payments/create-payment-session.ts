@@ -1,4 +1,4 @@
-import { LockMode, LockWaitTimeoutException, type EntityManager } from '@mikro-orm/postgresql';
+import { DriverException, LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
 import type { components } from '../../generated/api';
 import type { Traveler } from '../auth/traveler-tokens';
@@ -11,6 +11,7 @@ import { Order } from '../persistence/entities/order';
 import { isAlreadyPaid } from '../wechatpay/wechatpay-errors';
 import type { JsapiPrepayRequest, WechatPayGateway } from '../wechatpay/wechatpay-gateway';
 import { assertOrderCanBePaid } from './assert-order-can-be-paid';
+import type { PerOrderQueue } from './per-order-queue';
 import { formatBeijingTime } from '../wechatpay/beijing-time';
 import { recordPaidElsewhere } from './record-paid-elsewhere';
 import { recordPaymentEvent } from './transition-order-status';
@@ -27,6 +28,16 @@ export interface PaymentSessionDeps {
   now: () => Date;
   /** The card: the stored parameters are answered again for 10 minutes. */
   reuseSeconds: number;
+  /** How long a request waits for the order's row lock; longer than one WeChat call with its retries. */
+  lockTimeoutMs: number;
+  queue: PerOrderQueue;
+}
+
+// PostgreSQL: lock_timeout and statement_timeout expired. Another request holds the order: try again shortly.
+const LOCK_TIMEOUT_CODES = new Set(['55P03', '57014']);
+
+function isLockTimeout(err: unknown): boolean {
+  return err instanceof DriverException && LOCK_TIMEOUT_CODES.has(String(err.code));
 }
 
 
@@ -38,9 +49,11 @@ function assertPayerIsTraveler(traveler: Traveler, requestedOpenid: string | und
 }
 
 /** `SELECT … FOR UPDATE` scoped to the caller: another traveler's order is "not found", like an unknown one. */
-async function lockOwnedOrder(em: EntityManager, orderId: string, traveler: Traveler): Promise<Order> {
+async function lockOwnedOrder(em: EntityManager, orderId: string, traveler: Traveler, lockTimeoutMs: number): Promise<Order> {
   if (!isUuid(orderId)) throw orderNotFound();
-  await em.execute(`set local lock_timeout = '10s'`);
+  // Waiters queue behind a holder that may be inside a WeChat call; the statement limit must not fire first.
+  await em.execute(`set local lock_timeout = ${Math.ceil(lockTimeoutMs)}`);
+  await em.execute(`set local statement_timeout = ${Math.ceil(lockTimeoutMs) + 5000}`);
   const order = await em.findOne(Order, { id: orderId, userId: traveler.userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   if (!order) throw orderNotFound();
   return order;
@@ -71,7 +84,7 @@ type SessionStep = { done: string } | { order: Order };
 /** Phase 1: validate under the row lock; answer stored parameters, or commit the out_trade_no before calling WeChat. */
 async function reuseOrPrepare(deps: PaymentSessionDeps, orderId: string, traveler: Traveler): Promise<SessionStep> {
   return deps.em.fork().transactional(async (em) => {
-    const order = await lockOwnedOrder(em, orderId, traveler);
+    const order = await lockOwnedOrder(em, orderId, traveler, deps.lockTimeoutMs);
     const now = deps.now();
     assertOrderCanBePaid(order, now);
     const stored = storedSessionIfFresh(order, now, deps.reuseSeconds);
@@ -90,7 +103,7 @@ async function reuseOrPrepare(deps: PaymentSessionDeps, orderId: string, travele
  */
 async function requestPrepay(deps: PaymentSessionDeps, orderId: string, traveler: Traveler): Promise<{ params: string; created: boolean }> {
   return deps.em.fork().transactional(async (em) => {
-    const order = await lockOwnedOrder(em, orderId, traveler);
+    const order = await lockOwnedOrder(em, orderId, traveler, deps.lockTimeoutMs);
     assertOrderCanBePaid(order, deps.now());
     const stored = storedSessionIfFresh(order, deps.now(), deps.reuseSeconds);
     if (stored) return { params: stored, created: false };
@@ -115,13 +128,15 @@ async function requestPrepay(deps: PaymentSessionDeps, orderId: string, traveler
 export async function createPaymentSession(deps: PaymentSessionDeps, traveler: Traveler, request: { order_id: string; openid?: string }): Promise<string> {
   assertPayerIsTraveler(traveler, request.openid);
   try {
-    const first = await reuseOrPrepare(deps, request.order_id, traveler);
-    const outcome = 'done' in first ? { params: first.done, created: false } : await requestPrepay(deps, request.order_id, traveler);
+    const outcome = await deps.queue.run(request.order_id, async () => {
+      const first = await reuseOrPrepare(deps, request.order_id, traveler);
+      return 'done' in first ? { params: first.done, created: false } : requestPrepay(deps, request.order_id, traveler);
+    });
     (outcome.created ? deps.metrics.sessionCreated : deps.metrics.sessionDuplicate).inc();
     return outcome.params;
   } catch (err) {
     if (err instanceof AppError) throw err;
-    if (err instanceof LockWaitTimeoutException) throw paymentInProgress(1);
+    if (isLockTimeout(err)) throw paymentInProgress(1);
     return handleWechatFailure(deps, traveler, request.order_id, err);
   }
 }

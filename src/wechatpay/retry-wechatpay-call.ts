@@ -26,3 +26,10 @@ export async function retryWechatPayCall<T>(call: (attempt: number) => Promise<T
     }
   }
 }
+
+/** The longest one call can take with its retries and backoff: what a caller holding a lock must wait for. */
+export function worstCaseCallMs(timeoutMs: number, policy: RetryPolicy = DEFAULT_RETRY_POLICY): number {
+  let backoff = 0;
+  for (let retry = 1; retry <= policy.attempts; retry++) backoff += policy.baseDelayMs * 2 ** (retry - 1);
+  return timeoutMs * (policy.attempts + 1) + backoff;
+}

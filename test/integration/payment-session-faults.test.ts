@@ -86,6 +86,33 @@ describe('given WeChat Pay fails, when a session is created', () => {
   });
 });
 
+describe('given another request holds the order longer than a WeChat call can take', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ timeoutMs: 500 });
+  });
+  afterAll(() => stack.stop());
+
+  it('then the waiter gets 409 PAYMENT_IN_PROGRESS with Retry-After, not a 500, and succeeds once the lock is released', async () => {
+    const traveler = await loginAs(stack);
+    const order = await createPendingOrder(stack, traveler);
+    const holder = new Client({ connectionString: process.env.DATABASE_URL });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select id from orders where id = $1 for update', [order.order_id]);
+      const waiter = await requestSession(stack, traveler, order.order_id);
+      expect(waiter.status).toBe(409);
+      expect(waiter.body.code).toBe('PAYMENT_IN_PROGRESS');
+      expect(waiter.headers.get('retry-after')).toBe('1');
+      await holder.query('rollback');
+      expect((await requestSession(stack, traveler, order.order_id)).status).toBe(200);
+    } finally {
+      await holder.end();
+    }
+  });
+});
+
 describe('given the database connection dies right after WeChat answers', () => {
   let stack: TestStack;
   let killNext = false;

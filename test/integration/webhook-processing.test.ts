@@ -15,7 +15,9 @@ import {
   statusChanges,
   type StoredTransaction,
 } from './helpers/notifications';
+import { setOrderFields } from './helpers/orders-in-database';
 import { startTestStack, type TestStack } from './helpers/test-stack';
+import { pollStatus } from './helpers/travelers';
 
 describe('POST /payments/wechat/notify: processing verified notifications', () => {
   let stack: TestStack;
@@ -123,6 +125,22 @@ describe('POST /payments/wechat/notify: processing verified notifications', () =
     expect(records.order).toMatchObject({ status: 'cancelled', paidAfterCancel: true });
     expect(statusChanges(records)).toEqual([expect.objectContaining({ event: 'seat_lock_expired', fromStatus: 'pending', toStatus: 'cancelled', source: 'webhook' })]);
     expect(eventsNamed(records, 'paid_after_cancel')).toHaveLength(1);
+    expect(eventsNamed(records, 'payment_succeeded')).toEqual([]);
+  });
+
+  it('given the seat lock has ended and the status read cancelled, when a payment made in time is notified late, then it stays cancelled and is flagged for a refund', async () => {
+    const { stored, traveler } = await createOrderAwaitingPayment(stack);
+    const lockEnd = new Date(stack.clock.now().getTime() - 1000);
+    await setOrderFields(stack, stored.orderId, { lockExpireAt: lockEnd });
+    const paidInTime = formatBeijingTime(new Date(lockEnd.getTime() - 30_000));
+    const before = await pollStatus(stack, traveler, stored.orderId);
+    expect(before.body.status).toBe('cancelled');
+
+    const { answer } = await notify(stack, paidTransaction(stack, stored, { success_time: paidInTime }));
+
+    expect(answer.status).toBe(204);
+    const records = await readPaymentRecords(stack, stored);
+    expect(records.order).toMatchObject({ status: 'cancelled', paidAfterCancel: true });
     expect(eventsNamed(records, 'payment_succeeded')).toEqual([]);
   });
 

@@ -48,7 +48,8 @@ interface Model {
 /** What applying one (new) notification must do; redeliveries of a claimed id do nothing. */
 function expectedAfter(model: Model, kind: Kind, inTime: boolean): Model {
   if (kind === 'amount-mismatch' || kind === 'not-success') return model;
-  const onTime = kind === 'success' || (kind === 'untimed-success' && inTime);
+  // Paid only while the seat lock holds at delivery and, when WeChat says when, the payment was in time too.
+  const onTime = inTime && kind !== 'late-success';
   if (model.status === 'pending') return onTime ? { status: 'paid', paidAfterCancel: false } : { status: 'cancelled', paidAfterCancel: true };
   if (model.status === 'cancelled') return { status: 'cancelled', paidAfterCancel: true };
   return model;

@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import type { operations } from '../../../generated/api';
 import { createPaymentSession } from '../../payments/create-payment-session';
+import { PerOrderQueue } from '../../payments/per-order-queue';
+import { worstCaseCallMs } from '../../wechatpay/retry-wechatpay-call';
 import { getPaymentStatus } from '../../payments/get-payment-status';
 import type { StatusPollLimiter } from '../../payments/status-poll-limiter';
 import type { AppDeps } from '../app-deps';
@@ -10,6 +12,9 @@ type CreateSessionBody = operations['createPaymentSession']['requestBody']['cont
 
 export function paymentsRouter(deps: AppDeps, pollLimiter: StatusPollLimiter): Router {
   const router = Router();
+  const queue = new PerOrderQueue();
+  // A waiter must outlast the holder's WeChat call (timeouts, retries, backoff), plus a margin for the database.
+  const lockTimeoutMs = worstCaseCallMs(deps.wechatPaySettings.timeoutMs) + 2000;
   router.post('/payments/session', async (req, res) => {
     const params = await createPaymentSession(
       {
@@ -20,6 +25,8 @@ export function paymentsRouter(deps: AppDeps, pollLimiter: StatusPollLimiter): R
         logger: req.log,
         now: deps.clock,
         reuseSeconds: deps.config.sessionReuseSeconds,
+        lockTimeoutMs,
+        queue,
       },
       currentTraveler(req),
       req.body as CreateSessionBody,
