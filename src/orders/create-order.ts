@@ -5,7 +5,7 @@ import type { Traveler } from '../auth/traveler-tokens';
 import { idempotencyKeyReused, invalidDescription } from '../errors/app-error';
 import { IdempotencyRecord } from '../persistence/entities/idempotency-record';
 import { Order } from '../persistence/entities/order';
-import { PaymentStatusHistory } from '../persistence/entities/payment-status-history';
+import { appendHistory } from '../payments/transition-order-status';
 import { toOrderDto, type OrderDto } from './order-dto';
 
 export type CreateOrderRequest = components['schemas']['CreateOrderRequest'];
@@ -51,7 +51,7 @@ async function insertOrderUnderKey(deps: CreateOrderDeps, traveler: Traveler, ke
     });
     const dto = toOrderDto(order);
     em.persist(order);
-    em.persist(Object.assign(new PaymentStatusHistory(), { orderId: order.id, event: 'order_created', toStatus: 'pending', source: 'api', createdAt: deps.now }));
+    appendHistory(em, order.id, undefined, 'pending', { event: 'order_created', source: 'api', now: deps.now });
     // The key row is inserted in the same transaction: a concurrent twin waits on it, then finds it.
     em.persist(Object.assign(new IdempotencyRecord(), { userId: traveler.userId, key, requestHash, responseStatus: 201, responseBody: JSON.stringify(dto), createdAt: deps.now }));
     return dto;

@@ -5,7 +5,7 @@ import type { Metrics } from '../observability/metrics';
 import { Order } from '../persistence/entities/order';
 import type { WechatPayNotificationEnvelope } from '../wechatpay/parse-wechatpay-notification';
 import type { WechatTransaction } from '../wechatpay/wechatpay-gateway';
-import { findTransactionMismatches } from './check-wechat-transaction';
+import { findTransactionMismatches, paidAtOf } from './check-wechat-transaction';
 import { effectiveStatus } from './get-payment-status';
 import { flagPaidAfterCancel, recordPaymentEvent, transitionOrderStatus } from './transition-order-status';
 
@@ -27,12 +27,6 @@ async function claimNotification(em: EntityManager, envelope: WechatPayNotificat
     [envelope.id, envelope.event_type, outTradeNo, now],
   );
   return rows.length === 1;
-}
-
-/** WeChat's `success_time`; a missing or unreadable one counts as now (the notification proves payment, not its time). */
-function paidAtOf(transaction: WechatTransaction, now: Date): Date {
-  const parsed = transaction.success_time ? new Date(transaction.success_time) : now;
-  return Number.isNaN(parsed.getTime()) ? now : parsed;
 }
 
 async function applyToOrder(deps: ApplyNotificationDeps, em: EntityManager, order: Order, envelope: WechatPayNotificationEnvelope, transaction: WechatTransaction): Promise<NotificationOutcome> {

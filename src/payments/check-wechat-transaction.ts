@@ -15,3 +15,9 @@ export function findTransactionMismatches(transaction: WechatTransaction, order:
   if (transaction.payer?.openid !== order.payerOpenid) mismatches.push('payer');
   return mismatches;
 }
+
+/** WeChat's `success_time`; a missing or unreadable one counts as now (the answer proves payment, not its time). */
+export function paidAtOf(transaction: WechatTransaction, now: Date): Date {
+  const parsed = transaction.success_time ? new Date(transaction.success_time) : now;
+  return Number.isNaN(parsed.getTime()) ? now : parsed;
+}

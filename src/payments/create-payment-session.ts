@@ -40,8 +40,6 @@ function isLockTimeout(err: unknown): boolean {
   return err instanceof DriverException && LOCK_TIMEOUT_CODES.has(String(err.code));
 }
 
-
-
 /** The payer is the logged-in traveler; an openid from the client is never used, only compared. */
 function assertPayerIsTraveler(traveler: Traveler, requestedOpenid: string | undefined): void {
   if (!traveler.openid) throw openidMismatch();

@@ -7,8 +7,6 @@ import { Order, type OrderStatus } from '../persistence/entities/order';
 
 export type PaymentStatus = components['schemas']['PaymentStatus'];
 
-
-
 /** A pending order whose seat lock has run out can no longer be paid: it reads as cancelled. */
 export function effectiveStatus(order: Pick<Order, 'status' | 'lockExpireAt'>, now: Date): OrderStatus {
   return order.status === 'pending' && order.lockExpireAt.getTime() <= now.getTime() ? 'cancelled' : order.status;

@@ -2,7 +2,7 @@ import { LockMode } from '@mikro-orm/postgresql';
 import { orderAlreadyPaid } from '../errors/app-error';
 import { Order } from '../persistence/entities/order';
 import type { PaymentSessionDeps } from './create-payment-session';
-import { findTransactionMismatches } from './check-wechat-transaction';
+import { findTransactionMismatches, paidAtOf } from './check-wechat-transaction';
 import { recordPaymentEvent, transitionOrderStatus } from './transition-order-status';
 
 /**
@@ -26,7 +26,7 @@ export async function recordPaidElsewhere(deps: PaymentSessionDeps, orderId: str
     return transitionOrderStatus(em, order, 'paid', { event: 'paid_confirmed_by_query', source: 'reconciler', now }, {
       paymentStatus: 'SUCCESS',
       wechatTransactionId: transaction.transaction_id,
-      paidAt: transaction.success_time ? new Date(transaction.success_time) : now,
+      paidAt: paidAtOf(transaction, now),
     });
   });
   if (paid) throw orderAlreadyPaid();

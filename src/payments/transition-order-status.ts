@@ -22,20 +22,25 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
   return ALLOWED[from].includes(to);
 }
 
-/** Appends to the audit history without changing the status (a session, a duplicate, a mismatch…). */
-export function recordPaymentEvent(em: EntityManager, order: Order, event: PaymentEvent): void {
+/** Appends one row to the audit history: every state change and payment event of an order goes through here. */
+export function appendHistory(em: EntityManager, orderId: string, from: OrderStatus | undefined, to: OrderStatus, event: PaymentEvent): void {
   em.persist(
     Object.assign(new PaymentStatusHistory(), {
-      orderId: order.id,
+      orderId,
       event: event.event,
-      fromStatus: order.status,
-      toStatus: order.status,
+      fromStatus: from,
+      toStatus: to,
       source: event.source,
       notificationId: event.notificationId,
       detail: event.detail,
       createdAt: event.now,
     }),
   );
+}
+
+/** Appends to the audit history without changing the status (a session, a duplicate, a mismatch…). */
+export function recordPaymentEvent(em: EntityManager, order: Order, event: PaymentEvent): void {
+  appendHistory(em, order.id, order.status, order.status, event);
 }
 
 /**
@@ -55,18 +60,7 @@ export async function transitionOrderStatus(
   const updated = await em.nativeUpdate(Order, { id: order.id, status: from }, { status: to, updatedAt: event.now, ...changes });
   if (updated !== 1) return false;
   await em.refresh(order);
-  em.persist(
-    Object.assign(new PaymentStatusHistory(), {
-      orderId: order.id,
-      event: event.event,
-      fromStatus: from,
-      toStatus: to,
-      source: event.source,
-      notificationId: event.notificationId,
-      detail: event.detail,
-      createdAt: event.now,
-    }),
-  );
+  appendHistory(em, order.id, from, to, event);
   return true;
 }
 

@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import type { WechatPayGateway } from '../../src/wechatpay/wechatpay-gateway';
 import { call } from './helpers/http-client';
-import { findOrder, historyOf, metricValue, setOrderFields } from './helpers/orders-in-database';
+import { metricValue } from './helpers/metrics';
+import { findOrder, historyOf, setOrderFields } from './helpers/orders-in-database';
 import { startTestStack, type TestStack } from './helpers/test-stack';
 import { createPendingOrder, injectFault, loginAs, payInSandbox, requestSession, sandboxCalls, waitForStatus, type LoggedInTraveler } from './helpers/travelers';
 

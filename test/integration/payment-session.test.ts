@@ -1,6 +1,7 @@
 import { createVerify } from 'node:crypto';
 import { call } from './helpers/http-client';
-import { findOrder, historyOf, metricValue, setOrderFields } from './helpers/orders-in-database';
+import { metricValue } from './helpers/metrics';
+import { findOrder, historyOf, setOrderFields } from './helpers/orders-in-database';
 import { startTestStack, type TestStack } from './helpers/test-stack';
 import { createPendingOrder, loginAs, payInSandbox, requestSession, sandboxCalls, waitForStatus, type LoggedInTraveler } from './helpers/travelers';
 

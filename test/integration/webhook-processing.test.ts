@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Order } from '../../src/persistence/entities/order';
 import { formatBeijingTime } from '../../src/wechatpay/beijing-time';
+import { metricIncrease } from './helpers/metrics';
 import {
   buildNotification,
   createOrderAwaitingPayment,
   deliverNotification,
   eventsNamed,
-  metricIncrease,
   notify,
   paidTransaction,
   readPaymentRecords,

@@ -1,11 +1,11 @@
 import { call } from './helpers/http-client';
+import { metricIncrease } from './helpers/metrics';
 import {
   buildNotification,
   createOrderAwaitingPayment,
   deliverNotification,
   eventsNamed,
   failFirstPaymentSucceededInsert,
-  metricIncrease,
   paidTransaction,
   readPaymentRecords,
   signNotification,

@@ -1,12 +1,12 @@
 import { createPrivateKey } from 'node:crypto';
 import { generateAlphanumeric, generateHex } from '../../src/sandbox/generate-wechat-ids';
 import { unixSeconds } from '../../src/wechatpay/signature';
+import { metricIncrease } from './helpers/metrics';
 import {
   buildNotification,
   createOrderAwaitingPayment,
   deliverNotification,
   forgedSignature,
-  metricIncrease,
   paidTransaction,
   probeSignature,
   readPaymentRecords,

@@ -161,21 +161,6 @@ export async function waitForRecords(stack: TestStack, stored: StoredTransaction
 }
 
 /** Current value of a counter of the API instance (0 when that label set was never incremented). */
-export async function metricValue(stack: TestStack, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const metric = stack.api.deps.metrics.registry.getSingleMetric(name);
-  if (!metric) throw new Error(`no metric ${name}`);
-  const { values } = await metric.get();
-  const matching = values.find((value) => Object.entries(labels).every(([label, expected]) => value.labels[label] === expected));
-  return matching?.value ?? 0;
-}
-
-/** How much a counter grows while `action` runs. */
-export async function metricIncrease(stack: TestStack, name: string, labels: Record<string, string>, action: () => Promise<unknown>): Promise<number> {
-  const before = await metricValue(stack, name, labels);
-  await action();
-  return (await metricValue(stack, name, labels)) - before;
-}
-
 /** Resolves just after a second boundary, so a timestamp taken now stays in the same second for the next ~900 ms. */
 export async function startOfNextSecond(stack: TestStack): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 1005 - (stack.clock.now().getTime() % 1000)));

@@ -14,9 +14,3 @@ export function historyOf(stack: TestStack, orderId: string): Promise<PaymentSta
 export async function setOrderFields(stack: TestStack, orderId: string, fields: Partial<Order>): Promise<void> {
   await stack.api.deps.orm.em.fork().nativeUpdate(Order, { id: orderId }, fields);
 }
-
-export async function metricValue(stack: TestStack, name: string, labels: Record<string, string> = {}, apiIndex = 0): Promise<number> {
-  const metric = await (stack.apis[apiIndex] ?? stack.api).deps.metrics.registry.getSingleMetric(name)?.get();
-  const match = metric?.values.find((v) => Object.entries(labels).every(([k, value]) => v.labels[k] === value));
-  return match?.value ?? 0;
-}
