@@ -33,13 +33,15 @@ export function serializeError(err: unknown): unknown {
   return { type: err.name, code, constraint, table, routine, message: `database error${code ? ` ${code}` : ''} (values withheld)` };
 }
 
-export function createLogger(level: string): Logger {
-  return pino({
+/** JSON lines to stdout, or to `destination` (tests read what would be logged). */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options = {
     level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     serializers: { err: serializeError },
     base: { service: 'wechat-payment-session' },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** `oUpF8uMuAJO_M2pxb1Q9zNjWeS6o` → `oUpF…eS6o`: enough to correlate, not enough to identify. */

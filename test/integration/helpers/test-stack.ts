@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../../src/config/env';
-import { createLogger } from '../../../src/observability/logger';
+import { createLogger, type Logger } from '../../../src/observability/logger';
 import { createSandboxCredentials, startSandbox, type RunningSandbox } from '../../../src/sandbox';
 import type { SandboxKeyMode, SigningMode } from '../../../src/sandbox';
 import { startPaymentApi, type PaymentApiOptions, type RunningPaymentApi } from '../../../src/start-payment-api';
@@ -31,6 +31,8 @@ export interface TestStackOptions {
   env?: Record<string, string>;
   timeoutMs?: number;
   wrapWechatPay?: PaymentApiOptions['wrapWechatPay'];
+  /** Where the API and the sandbox log (default: nowhere, or TEST_LOG_LEVEL to stdout). */
+  logger?: Logger;
 }
 
 // Generating RSA keys and certificates is slow: once per test file is enough.
@@ -53,7 +55,7 @@ async function freePort(): Promise<number> {
  */
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const clock = new TestClock();
-  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const sandbox = await startSandbox({ credentials, port: 0, logger, timeScale: 0.001, now: clock.now, signingMode: options.signingMode });
   const apis: RunningPaymentApi[] = [];
   try {
