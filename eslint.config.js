@@ -12,5 +12,9 @@ module.exports = tseslint.config(
     },
   },
   { files: ['src/config/env.ts', 'test/**', 'scripts/**', '*.js'], rules: { 'no-restricted-properties': 'off' } },
-  { files: ['*.js'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  {
+    files: ['*.js', 'test/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', process: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

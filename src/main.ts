@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig, type AppConfig, type WechatPaySettings } from './config/env';
 import { createLogger, type Logger } from './observability/logger';
 import { startEmbeddedPostgres } from './persistence/embedded-postgres';
-import { loadOrCreateSandboxCredentials, sandboxWechatPaySettings, startSandbox } from './sandbox';
 import { startPaymentApi } from './start-payment-api';
 
 type Stop = () => Promise<void>;
@@ -27,9 +26,13 @@ async function startDatabase(config: AppConfig, logger: Logger, stops: Stop[]): 
   return postgres.url;
 }
 
-/** In sandbox mode the local sandbox WeChat Pay plays WeChat; the API's code path is the same as live. */
+/**
+ * In sandbox mode the local sandbox WeChat Pay plays WeChat; the API's code path is the same as live. The sandbox
+ * is a development tool: loaded only here, on demand, so live mode never loads it (nor its dependencies).
+ */
 async function wechatPaySettings(config: AppConfig, logger: Logger, stops: Stop[]): Promise<WechatPaySettings> {
   if (config.wechat) return config.wechat;
+  const { loadOrCreateSandboxCredentials, sandboxWechatPaySettings, startSandbox } = await import('../sandbox/index.js');
   const credentials = await loadOrCreateSandboxCredentials(join(config.dataDir, 'sandbox'));
   const sandbox = await startSandbox({ credentials, port: config.sandboxPort, logger: logger.child({ component: 'sandbox' }) });
   stops.unshift(() => sandbox.close());

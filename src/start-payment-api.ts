@@ -1,15 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTravelerTokens } from './auth/traveler-tokens';
-import { createWechatLoginClient } from './auth/wechat-login-client';
+import { composeApplication, type Application, type CompositionInput } from './composition-root';
 import type { AppConfig, WechatPaySettings } from './config/env';
-import type { AppDeps } from './http/app-deps';
-import { createApp } from './http/app';
 import type { Logger } from './observability/logger';
-import { createMetrics } from './observability/metrics';
 import { connectOrm, migrate } from './persistence/orm';
-import { createWechatPayClient } from './wechatpay/wechatpay-client';
-import type { WechatPayGateway } from './wechatpay/wechatpay-gateway';
 
 export interface PaymentApiOptions {
   config: AppConfig;
@@ -18,14 +12,14 @@ export interface PaymentApiOptions {
   jwtSecret: string;
   wechatPaySettings: WechatPaySettings;
   clock?: () => Date;
-  /** Tests may wrap the real client (e.g. to cut the database connection right after WeChat answers). */
-  wrapWechatPay?: (client: WechatPayGateway) => WechatPayGateway;
+  wrapJsapi?: CompositionInput['wrapJsapi'];
 }
 
 export interface RunningPaymentApi {
   url: string;
   port: number;
-  deps: AppDeps;
+  metrics: Application['metrics'];
+  services: Application['services'];
   stop(): Promise<void>;
 }
 
@@ -42,26 +36,14 @@ export async function startPaymentApi(options: PaymentApiOptions): Promise<Runni
   const orm = await connectOrm(options.databaseUrl, logger, config.databasePoolMax);
   const applied = await migrate(orm);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-  const clock = options.clock ?? (() => new Date());
-  const metrics = createMetrics();
-  const client = createWechatPayClient(options.wechatPaySettings, { logger: logger.child({ component: 'wechatpay' }), now: clock, metrics });
-  const deps: AppDeps = {
-    config,
-    orm,
-    logger,
-    metrics,
-    clock,
-    tokens: createTravelerTokens(options.jwtSecret, config.jwtTtlSeconds),
-    wechatLogin: createWechatLoginClient(options.wechatPaySettings, logger),
-    wechatPaySettings: options.wechatPaySettings,
-    wechatPay: options.wrapWechatPay ? options.wrapWechatPay(client) : client,
-  };
-  const server = createServer(createApp(deps));
+  const application = composeApplication({ ...options, orm, clock: options.clock ?? (() => new Date()) });
+  const server = createServer(application.app);
   const port = await listen(server, config.host, config.port);
   return {
     url: `http://${config.host}:${port}`,
     port,
-    deps,
+    metrics: application.metrics,
+    services: application.services,
     async stop() {
       // Stop accepting, let in-flight requests finish, then release the pool.
       await new Promise<void>((resolve) => {

@@ -1,31 +1,21 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { randomUUID } from 'node:crypto';
 import type { components } from '../../generated/api';
 import type { TravelerTokens } from './traveler-tokens';
+import type { UsersRepository } from './users-repository';
 import type { WechatLoginClient } from './wechat-login-client';
 
 export type LoginResponse = components['schemas']['LoginResponse'];
 
 export interface LoginDeps {
-  em: EntityManager;
+  users: UsersRepository;
   wechatLogin: WechatLoginClient;
   tokens: TravelerTokens;
-  now: Date;
+  clock: () => Date;
 }
 
-/** Creates the traveler on first sight; keeps the newest session_key on the server only. */
-async function upsertUser(em: EntityManager, openid: string, sessionKey: string, now: Date): Promise<string> {
-  const rows: { id: string }[] = await em.execute(
-    `insert into users (id, openid, session_key, created_at, updated_at) values (?, ?, ?, ?, ?)
-     on conflict (openid) do update set session_key = excluded.session_key, updated_at = excluded.updated_at
-     returning id`,
-    [randomUUID(), openid, sessionKey, now, now],
-  );
-  return rows[0]!.id;
-}
-
+/** `wx.login` code → WeChat's openid and session_key → our traveler and a bearer token. */
 export async function loginWithWechat(deps: LoginDeps, code: string): Promise<LoginResponse> {
   const session = await deps.wechatLogin.exchangeCode(code);
-  const userId = await upsertUser(deps.em, session.openid, session.sessionKey, deps.now);
-  return { token: deps.tokens.issue({ userId, openid: session.openid }, deps.now), expires_in: deps.tokens.ttlSeconds };
+  const now = deps.clock();
+  const userId = await deps.users.upsertByOpenid(session.openid, session.sessionKey, now);
+  return { token: deps.tokens.issue({ userId, openid: session.openid }, now), expires_in: deps.tokens.ttlSeconds };
 }

@@ -1,21 +1,35 @@
-import { RequestContext } from '@mikro-orm/postgresql';
 import express, { type Express } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import { pinoHttp } from 'pino-http';
-import type { AppDeps } from './app-deps';
+import type { AuthService } from '../auth/auth-service';
+import type { Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
+import type { OrdersService } from '../orders/orders-service';
+import type { PaymentsService } from '../payments/payments-service';
+import type { ReadinessCheck } from '../persistence/database-readiness';
 import { bearerAuthHandler } from './authenticate';
 import { contractPath } from './contract';
 import { errorHandler } from './error-handler';
 import { sendProblem } from './problem';
 import { assignRequestId } from './request-id';
-import { authRouter } from './routers/auth-router';
-import { operationsRouter } from './routers/operations-router';
-import { ordersRouter } from './routers/orders-router';
-import { paymentsRouter } from './routers/payments-router';
-import { webhooksRouter } from './routers/webhooks-router';
-import { createStatusPollLimiter } from '../payments/status-poll-limiter';
+import { authRoutes } from './routes/auth-routes';
+import { operationsRoutes } from './routes/operations-routes';
+import { ordersRoutes } from './routes/orders-routes';
+import { paymentsRoutes } from './routes/payments-routes';
+import { webhooksRoutes } from './routes/webhooks-routes';
 
-export function createApp(deps: AppDeps): Express {
+/** What the HTTP layer is given: services built once at the composition root, reached by name. */
+export interface HttpDeps {
+  auth: AuthService;
+  orders: OrdersService;
+  payments: PaymentsService;
+  readiness: ReadinessCheck;
+  metrics: Metrics;
+  logger: Logger;
+  validateResponses: boolean;
+}
+
+export function createApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -32,22 +46,21 @@ export function createApp(deps: AppDeps): Express {
     res.on('finish', () => stop({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
     next();
   });
-  app.use(operationsRouter(deps.orm, deps.metrics));
-  app.use(webhooksRouter(deps));
+  app.use(operationsRoutes(deps.readiness, deps.metrics.registry));
+  app.use(webhooksRoutes(deps.payments));
   app.use(express.json({ limit: '16kb' }));
-  app.use((_req, _res, next) => RequestContext.create(deps.orm.em, next));
   app.use(
     OpenApiValidator.middleware({
       apiSpec: contractPath(),
       validateRequests: { allowUnknownQueryParameters: false },
-      validateResponses: deps.config.validateResponses,
-      validateSecurity: { handlers: { bearerAuth: bearerAuthHandler(deps.tokens, deps.clock) } },
+      validateResponses: deps.validateResponses,
+      validateSecurity: { handlers: { bearerAuth: bearerAuthHandler(deps.auth) } },
       ignorePaths: /^\/payments\/wechat\/notify$/,
     }),
   );
-  app.use(authRouter(deps));
-  app.use(ordersRouter(deps));
-  app.use(paymentsRouter(deps, createStatusPollLimiter(deps.config.rateLimitStore, deps.orm.em.getConnection().getKnex(), () => deps.metrics.statusPollsLimited.inc())));
+  app.use(authRoutes(deps.auth));
+  app.use(ordersRoutes(deps.orders));
+  app.use(paymentsRoutes(deps.payments));
   app.use((req, res) => {
     sendProblem(res, { title: 'Not found', status: 404, detail: 'No such route.', code: 'NOT_FOUND', request_id: String(req.id) });
   });

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
-import type { Traveler, TravelerTokens } from '../auth/traveler-tokens';
+import type { AuthService } from '../auth/auth-service';
+import type { Traveler } from '../auth/traveler-tokens';
 import { unauthorized } from '../errors/app-error';
 
 declare module 'express-serve-static-core' {
@@ -9,11 +10,11 @@ declare module 'express-serve-static-core' {
 }
 
 /** The `bearerAuth` security handler: every traveler route passes through it before its handler. */
-export function bearerAuthHandler(tokens: TravelerTokens, now: () => Date) {
+export function bearerAuthHandler(auth: AuthService) {
   return (req: Request): true => {
     const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(req.headers.authorization ?? '');
     if (!match?.[1]) throw unauthorized();
-    req.traveler = tokens.verify(match[1], now());
+    req.traveler = auth.authenticate(match[1]);
     return true;
   };
 }

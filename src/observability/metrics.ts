@@ -2,7 +2,7 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 
 /**
  * One registry per app instance, so two instances in one test process do not share counters.
- * Names follow the design card (`payments.session.created` → `payments_session_created_total`).
+ * Names follow the design's metric names (`payments.session.created` → `payments_session_created_total`).
  */
 export function createMetrics() {
   const registry = new Registry();

@@ -1,5 +1,5 @@
 import type { Order } from '../persistence/entities/order';
-import type { WechatTransaction } from '../wechatpay/wechatpay-gateway';
+import type { WechatTransaction } from '../wechatpay-sdk';
 
 /**
  * Fields of a WeChat transaction that disagree with our records. A verified signature proves WeChat sent
@@ -9,7 +9,7 @@ export function findTransactionMismatches(transaction: WechatTransaction, order:
   const mismatches: string[] = [];
   if (transaction.mchid !== merchant.mchId) mismatches.push('mchid');
   if (transaction.appid !== merchant.appId) mismatches.push('appid');
-  if (transaction.out_trade_no !== order.paymentToken) mismatches.push('out_trade_no');
+  if (transaction.out_trade_no !== order.outTradeNo) mismatches.push('out_trade_no');
   if (transaction.amount?.total !== order.amount) mismatches.push('amount');
   if (transaction.amount?.currency !== 'CNY') mismatches.push('currency');
   if (transaction.payer?.openid !== order.payerOpenid) mismatches.push('payer');

@@ -1,32 +1,31 @@
-import { DriverException, LockMode, type EntityManager } from '@mikro-orm/postgresql';
+import { DriverException } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
 import type { components } from '../../generated/api';
 import type { Traveler } from '../auth/traveler-tokens';
-import type { WechatPaySettings } from '../config/env';
 import { AppError, openidMismatch, orderNotFound, paymentInProgress } from '../errors/app-error';
 import { maskOpenid, type Logger } from '../observability/logger';
-import { isUuid } from '../orders/is-uuid';
 import type { Metrics } from '../observability/metrics';
-import { Order } from '../persistence/entities/order';
-import { isAlreadyPaid } from '../wechatpay/wechatpay-errors';
-import type { JsapiPrepayRequest, WechatPayGateway } from '../wechatpay/wechatpay-gateway';
-import { assertOrderCanBePaid } from './assert-order-can-be-paid';
+import { isUuid } from '../orders/is-uuid';
+import { assertOrderCanBePaid } from '../orders/order-status-rules';
+import type { OrdersRepository } from '../orders/orders-repository';
+import type { DatabaseTransaction, DatabaseTransactions } from '../persistence/database-transactions';
+import type { Order } from '../persistence/entities/order';
+import { formatBeijingTime, isAlreadyPaid, type JsapiPrepayRequest, type JsapiService } from '../wechatpay-sdk';
+import { confirmPaymentByQuery } from './confirm-payment-by-query';
 import type { PerOrderQueue } from './per-order-queue';
-import { formatBeijingTime } from '../wechatpay/beijing-time';
-import { recordPaidElsewhere } from './record-paid-elsewhere';
-import { recordPaymentEvent } from './transition-order-status';
 import { toClientError, wechatFailureCode, wechatFailureLog } from './wechat-failure';
 
 export type PaymentSession = components['schemas']['PaymentSession'];
 
 export interface PaymentSessionDeps {
-  em: EntityManager;
-  wechatPay: WechatPayGateway;
-  settings: Pick<WechatPaySettings, 'appId' | 'mchId' | 'notifyUrl'>;
+  orders: OrdersRepository;
+  transactions: DatabaseTransactions;
+  jsapi: JsapiService;
+  merchant: { appId: string; mchId: string; notifyUrl: string };
   metrics: Metrics;
   logger: Logger;
-  now: () => Date;
-  /** The card: the stored parameters are answered again for 10 minutes. */
+  clock: () => Date;
+  /** The stored parameters are answered again for this long (10 minutes by default). */
   reuseSeconds: number;
   /** How long a request waits for the order's row lock; longer than one WeChat call with its retries. */
   lockTimeoutMs: number;
@@ -46,13 +45,14 @@ function assertPayerIsTraveler(traveler: Traveler, requestedOpenid: string | und
   if (requestedOpenid !== undefined && requestedOpenid !== traveler.openid) throw openidMismatch();
 }
 
-/** `SELECT … FOR UPDATE` scoped to the caller: another traveler's order is "not found", like an unknown one. */
-async function lockOwnedOrder(em: EntityManager, orderId: string, traveler: Traveler, lockTimeoutMs: number): Promise<Order> {
+/** Waiters queue behind a holder that may be inside a WeChat call; the statement limit must not fire first. */
+function underOrderLock<T>(deps: PaymentSessionDeps, work: (tx: DatabaseTransaction) => Promise<T>): Promise<T> {
+  return deps.transactions.run(work, { lockTimeoutMs: deps.lockTimeoutMs, statementTimeoutMs: deps.lockTimeoutMs + 5000 });
+}
+
+async function lockOwnedOrder(deps: PaymentSessionDeps, tx: DatabaseTransaction, orderId: string, traveler: Traveler): Promise<Order> {
   if (!isUuid(orderId)) throw orderNotFound();
-  // Waiters queue behind a holder that may be inside a WeChat call; the statement limit must not fire first.
-  await em.execute(`set local lock_timeout = ${Math.ceil(lockTimeoutMs)}`);
-  await em.execute(`set local statement_timeout = ${Math.ceil(lockTimeoutMs) + 5000}`);
-  const order = await em.findOne(Order, { id: orderId, userId: traveler.userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  const order = await deps.orders.lockOwned(tx, orderId, traveler.userId);
   if (!order) throw orderNotFound();
   return order;
 }
@@ -63,33 +63,33 @@ function storedSessionIfFresh(order: Order, now: Date, reuseSeconds: number): st
 }
 
 /** The transaction's identity and exact body, chosen once; every later prepay call re-sends this string. */
-function prepareTransaction(order: Order, traveler: Traveler, settings: PaymentSessionDeps['settings']): void {
+function prepareTransaction(deps: PaymentSessionDeps, order: Order, traveler: Traveler): void {
   const request: JsapiPrepayRequest = {
-    appid: settings.appId,
-    mchid: settings.mchId,
+    appid: deps.merchant.appId,
+    mchid: deps.merchant.mchId,
     description: order.description,
     out_trade_no: randomBytes(16).toString('hex'),
     time_expire: formatBeijingTime(order.lockExpireAt),
-    notify_url: settings.notifyUrl,
+    notify_url: deps.merchant.notifyUrl,
     amount: { total: order.amount, currency: 'CNY' },
     payer: { openid: traveler.openid },
   };
-  Object.assign(order, { paymentToken: request.out_trade_no, prepayRequest: JSON.stringify(request), payerOpenid: traveler.openid, paymentStatus: 'NOTPAY' });
+  deps.orders.update(order, { outTradeNo: request.out_trade_no, prepayRequest: JSON.stringify(request), payerOpenid: traveler.openid, tradeState: 'NOTPAY' });
 }
 
 type SessionStep = { done: string } | { order: Order };
 
 /** Phase 1: validate under the row lock; answer stored parameters, or commit the out_trade_no before calling WeChat. */
 async function reuseOrPrepare(deps: PaymentSessionDeps, orderId: string, traveler: Traveler): Promise<SessionStep> {
-  return deps.em.fork().transactional(async (em) => {
-    const order = await lockOwnedOrder(em, orderId, traveler, deps.lockTimeoutMs);
-    const now = deps.now();
+  return underOrderLock(deps, async (tx) => {
+    const order = await lockOwnedOrder(deps, tx, orderId, traveler);
+    const now = deps.clock();
     assertOrderCanBePaid(order, now);
     const stored = storedSessionIfFresh(order, now, deps.reuseSeconds);
     if (stored) return { done: stored };
-    if (!order.paymentToken) {
-      prepareTransaction(order, traveler, deps.settings);
-      recordPaymentEvent(em, order, { event: 'transaction_prepared', source: 'api', now, detail: { out_trade_no: order.paymentToken } });
+    if (!order.outTradeNo) {
+      prepareTransaction(deps, order, traveler);
+      deps.orders.recordEvent(tx, order, { event: 'transaction_prepared', source: 'api', now, detail: { out_trade_no: order.outTradeNo } });
     }
     return { order };
   });
@@ -100,29 +100,41 @@ async function reuseOrPrepare(deps: PaymentSessionDeps, orderId: string, travele
  * Holding the lock over the call makes concurrent requests wait and then reuse this answer: one upstream call.
  */
 async function requestPrepay(deps: PaymentSessionDeps, orderId: string, traveler: Traveler): Promise<{ params: string; created: boolean }> {
-  return deps.em.fork().transactional(async (em) => {
-    const order = await lockOwnedOrder(em, orderId, traveler, deps.lockTimeoutMs);
-    assertOrderCanBePaid(order, deps.now());
-    const stored = storedSessionIfFresh(order, deps.now(), deps.reuseSeconds);
+  return underOrderLock(deps, async (tx) => {
+    const order = await lockOwnedOrder(deps, tx, orderId, traveler);
+    assertOrderCanBePaid(order, deps.clock());
+    const stored = storedSessionIfFresh(order, deps.clock(), deps.reuseSeconds);
     if (stored) return { params: stored, created: false };
     const request = JSON.parse(order.prepayRequest as string) as JsapiPrepayRequest;
-    // The client answer is verified (signature, timestamp, serial) before it resolves.
-    const { prepayId, requestId } = await deps.wechatPay.createJsapiPrepay(request);
-    const now = deps.now();
+    // The answer is verified (signature, timestamp, serial) before it resolves.
+    const { prepayId, requestId } = await deps.jsapi.createJsapiPrepay(request);
+    const now = deps.clock();
     const renewal = Boolean(order.wechatPrepayId);
-    const params = JSON.stringify(deps.wechatPay.buildMiniProgramPayment(prepayId, now));
-    Object.assign(order, { wechatPrepayId: prepayId, paymentParams: params, paymentRequestedAt: now, paymentStatus: 'NOTPAY' });
-    recordPaymentEvent(em, order, {
+    const params = JSON.stringify(deps.jsapi.buildMiniProgramPayment(prepayId, now));
+    deps.orders.update(order, { wechatPrepayId: prepayId, paymentParams: params, paymentRequestedAt: now, tradeState: 'NOTPAY' });
+    deps.orders.recordEvent(tx, order, {
       event: renewal ? 'session_renewed' : 'session_created',
       source: 'api',
       now,
-      detail: { out_trade_no: order.paymentToken, prepay_id: prepayId, wechat_request_id: requestId },
+      detail: { out_trade_no: order.outTradeNo, prepay_id: prepayId, wechat_request_id: requestId },
     });
     return { params, created: true };
   });
 }
 
-/** Turns a pending order into `wx.requestPayment` parameters: one WeChat Pay transaction per order. */
+async function handleWechatFailure(deps: PaymentSessionDeps, traveler: Traveler, orderId: string, err: unknown): Promise<never> {
+  const code = wechatFailureCode(err);
+  if (code === 'UNEXPECTED') throw err;
+  deps.metrics.sessionWechatError.inc({ code });
+  deps.logger.error({ ...wechatFailureLog(err), orderId, openid: maskOpenid(traveler.openid) }, 'WeChat Pay prepay failed');
+  if (isAlreadyPaid(err)) await confirmPaymentByQuery(deps, orderId);
+  throw toClientError(err);
+}
+
+/**
+ * Turns a pending order into `wx.requestPayment` parameters: one WeChat Pay transaction per order. Answers the
+ * stored JSON text, so every repeat gets the same bytes.
+ */
 export async function createPaymentSession(deps: PaymentSessionDeps, traveler: Traveler, request: { order_id: string; openid?: string }): Promise<string> {
   assertPayerIsTraveler(traveler, request.openid);
   try {
@@ -137,13 +149,4 @@ export async function createPaymentSession(deps: PaymentSessionDeps, traveler: T
     if (isLockTimeout(err)) throw paymentInProgress(1);
     return handleWechatFailure(deps, traveler, request.order_id, err);
   }
-}
-
-async function handleWechatFailure(deps: PaymentSessionDeps, traveler: Traveler, orderId: string, err: unknown): Promise<never> {
-  const code = wechatFailureCode(err);
-  if (code === 'UNEXPECTED') throw err;
-  deps.metrics.sessionWechatError.inc({ code });
-  deps.logger.error({ ...wechatFailureLog(err), orderId, openid: maskOpenid(traveler.openid) }, 'WeChat Pay prepay failed');
-  if (isAlreadyPaid(err)) await recordPaidElsewhere(deps, orderId);
-  throw toClientError(err);
 }

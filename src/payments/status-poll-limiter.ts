@@ -3,7 +3,7 @@ import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimite
 import type { RateLimitStore } from '../config/env';
 import { rateLimited } from '../errors/app-error';
 
-/** The card: one poll per 3 s per traveler per order; plus a per-traveler ceiling across all orders. */
+/** One poll per 3 s per traveler per order; plus a per-traveler ceiling across all orders. */
 const PER_ORDER = { points: 1, duration: 3 };
 const PER_TRAVELER = { points: 30, duration: 60 };
 

@@ -5,7 +5,7 @@ import {
   WechatPayNetworkError,
   WechatPayTimeoutError,
   WechatPayVerificationError,
-} from '../wechatpay/wechatpay-errors';
+} from '../wechatpay-sdk';
 
 /** The metric label and log code for a failed WeChat Pay call: WeChat's own code where it gave one. */
 export function wechatFailureCode(err: unknown): string {

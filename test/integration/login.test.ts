@@ -21,7 +21,7 @@ describe('POST /auth/wechat/login and bearer tokens', () => {
     expect(answer.body.expires_in).toBe(7200);
     expect(answer.text).not.toContain('session_key');
     const claims = jwt.verify(answer.body.token, SECRET, { algorithms: ['HS256'] }) as jwt.JwtPayload;
-    const user = await stack.api.deps.orm.em.fork().findOneOrFail(User, { id: claims.sub as string });
+    const user = await stack.database.em.fork().findOneOrFail(User, { id: claims.sub as string });
     expect(claims.openid).toBe(user.openid);
     expect(claims.exp).toBeGreaterThan(claims.iat as number);
     expect(user.sessionKey).toEqual(expect.any(String));

@@ -48,7 +48,7 @@ describe('POST /orders', () => {
     const answers = await Promise.all(Array.from({ length: 20 }, () => createOrder({ amount: 4200, description: 'parallel' }, key)));
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(201));
     expect(new Set(answers.map((a) => a.body.order_id)).size).toBe(1);
-    const em = stack.api.deps.orm.em.fork();
+    const em = stack.database.em.fork();
     expect(await em.count(Order, { description: 'parallel', amount: 4200 })).toBe(1);
   });
 

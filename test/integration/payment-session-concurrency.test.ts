@@ -9,7 +9,7 @@ async function expectOneTransaction(stack: TestStack, orderId: string, answers: 
   expect(new Set(answers.map((a) => a.text)).size).toBe(1);
   expect((await sandboxCalls(stack, JSAPI)).length - callsBefore).toBe(1);
   expect((await historyOf(stack, orderId)).filter((h) => h.event === 'session_created')).toHaveLength(1);
-  expect((await findOrder(stack, orderId)).paymentToken).toMatch(/^[0-9a-f]{32}$/);
+  expect((await findOrder(stack, orderId)).outTradeNo).toMatch(/^[0-9a-f]{32}$/);
 }
 
 describe('one active transaction per order under concurrency', () => {

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import type { WechatPayGateway } from '../../src/wechatpay/wechatpay-gateway';
+import type { JsapiService } from '../../src/wechatpay-sdk/services/jsapi/jsapi-types';
 import { call } from './helpers/http-client';
 import { metricValue } from './helpers/metrics';
 import { findOrder, historyOf, setOrderFields } from './helpers/orders-in-database';
@@ -25,14 +25,14 @@ describe('given WeChat Pay fails, when a session is created', () => {
     expect(order.wechatPrepayId).toBeNull();
     expect(order.paymentParams).toBeNull();
     expect((await historyOf(stack, orderId)).map((h) => h.event)).not.toContain('session_created');
-    return order.paymentToken as string;
+    return order.outTradeNo as string;
   }
 
   /** The next request succeeds with the out_trade_no chosen before the failure, and the identical body. */
   async function expectCleanRetry(orderId: string, outTradeNo: string): Promise<void> {
     const retry = await requestSession(stack, traveler, orderId);
     expect(retry.status).toBe(200);
-    expect((await findOrder(stack, orderId)).paymentToken).toBe(outTradeNo);
+    expect((await findOrder(stack, orderId)).outTradeNo).toBe(outTradeNo);
     const { body } = await call<{ prepayBodies: string[] }>(stack.sandbox.url, 'GET', `/sandbox/transactions/${outTradeNo}`);
     expect(new Set(body.prepayBodies).size).toBe(1);
   }
@@ -67,12 +67,12 @@ describe('given WeChat Pay fails, when a session is created', () => {
     await payInSandbox(stack, session.body);
     await waitForStatus(stack, traveler, order.order_id, 'paid');
     // As if the notification had been lost: our records still say pending and the parameters are stale.
-    await setOrderFields(stack, order.order_id, { status: 'pending', paymentStatus: 'NOTPAY', paymentRequestedAt: new Date(0) });
+    await setOrderFields(stack, order.order_id, { status: 'pending', tradeState: 'NOTPAY', paymentRequestedAt: new Date(0) });
     const answer = await requestSession(stack, traveler, order.order_id);
     expect(answer.status).toBe(409);
     expect(answer.body.code).toBe('ORDER_ALREADY_PAID');
     expect((await findOrder(stack, order.order_id)).status).toBe('paid');
-    expect((await historyOf(stack, order.order_id)).map((h) => h.event)).toContain('paid_confirmed_by_query');
+    expect(await historyOf(stack, order.order_id)).toContainEqual(expect.objectContaining({ event: 'payment_succeeded', source: 'reconciler', toStatus: 'paid' }));
     expect(await metricValue(stack, 'payments_session_wechat_error_total', { code: 'ORDERPAID' })).toBeGreaterThan(0);
   });
 
@@ -132,7 +132,7 @@ describe('given the database connection dies right after WeChat answers', () => 
 
   beforeAll(async () => {
     stack = await startTestStack({
-      wrapWechatPay: (client): WechatPayGateway => ({
+      wrapJsapi: (client): JsapiService => ({
         ...client,
         async createJsapiPrepay(request) {
           const answer = await client.createJsapiPrepay(request);
@@ -156,8 +156,8 @@ describe('given the database connection dies right after WeChat answers', () => 
     expect(failed.body.code).toBe('INTERNAL');
     const retry = await requestSession(stack, traveler, order.order_id);
     expect(retry.status).toBe(200);
-    const { paymentToken } = await findOrder(stack, order.order_id);
-    const { body } = await call<{ prepayBodies: string[] }>(stack.sandbox.url, 'GET', `/sandbox/transactions/${paymentToken}`);
+    const { outTradeNo } = await findOrder(stack, order.order_id);
+    const { body } = await call<{ prepayBodies: string[] }>(stack.sandbox.url, 'GET', `/sandbox/transactions/${outTradeNo}`);
     expect(body.prepayBodies).toHaveLength(2);
     expect(body.prepayBodies[1]).toBe(body.prepayBodies[0]);
     // Two calls in all, both for this one out_trade_no: no orphan transaction at WeChat.

@@ -6,7 +6,7 @@ import { createPendingOrder, injectFault, loginAs, requestSession, type LoggedIn
 
 const JSAPI = '/v3/pay/transactions/jsapi';
 
-/** The card's observability: WeChat's code, the failure and signature anomalies are logged; secrets never are. */
+/** Observability: WeChat's code, the failure and signature anomalies are logged; secrets never are. */
 describe('logs of payment sessions', () => {
   const lines: Record<string, unknown>[] = [];
   const raw: string[] = [];

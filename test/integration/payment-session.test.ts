@@ -35,8 +35,8 @@ describe('POST /payments/session', () => {
 
     const stored = await findOrder(stack, order.order_id);
     expect(`prepay_id=${stored.wechatPrepayId}`).toBe(session.package);
-    expect(stored.paymentToken).toMatch(/^[0-9a-f]{32}$/);
-    expect(stored.paymentStatus).toBe('NOTPAY');
+    expect(stored.outTradeNo).toMatch(/^[0-9a-f]{32}$/);
+    expect(stored.tradeState).toBe('NOTPAY');
     expect(stored.paymentRequestedAt).toBeInstanceOf(Date);
     expect((await historyOf(stack, order.order_id)).map((h) => h.event)).toEqual(['order_created', 'transaction_prepared', 'session_created']);
   });
@@ -44,8 +44,8 @@ describe('POST /payments/session', () => {
   it('given a session, then WeChat was sent the amount in fen, the seat lock as time_expire (+08:00) and the session openid', async () => {
     const order = await createPendingOrder(stack, traveler, { amount: 12345, description: '上海—杭州 G7311' });
     await requestSession(stack, traveler, order.order_id);
-    const { paymentToken } = await findOrder(stack, order.order_id);
-    const [body] = (await sandboxTransaction(paymentToken as string)).prepayBodies;
+    const { outTradeNo } = await findOrder(stack, order.order_id);
+    const [body] = (await sandboxTransaction(outTradeNo as string)).prepayBodies;
     const sent = JSON.parse(body as string);
     expect(sent).toMatchObject({ amount: { total: 12345, currency: 'CNY' }, description: '上海—杭州 G7311', payer: { openid: traveler.openid } });
     expect(new Date(sent.time_expire).toISOString()).toBe(new Date(order.lock_expire_at).toISOString().replace(/\.\d{3}Z$/, '.000Z'));
@@ -71,8 +71,8 @@ describe('POST /payments/session', () => {
     const second = await requestSession(stack, traveler, order.order_id);
     expect(second.status).toBe(200);
     expect(second.body.nonceStr).not.toBe(first.body.nonceStr);
-    const { paymentToken } = await findOrder(stack, order.order_id);
-    const bodies = (await sandboxTransaction(paymentToken as string)).prepayBodies;
+    const { outTradeNo } = await findOrder(stack, order.order_id);
+    const bodies = (await sandboxTransaction(outTradeNo as string)).prepayBodies;
     expect(bodies).toHaveLength(2);
     expect(bodies[1]).toBe(bodies[0]);
     expect((await historyOf(stack, order.order_id)).map((h) => h.event)).toContain('session_renewed');
@@ -100,7 +100,7 @@ describe('POST /payments/session', () => {
       expect({ ...answer.body, request_id: undefined }).toEqual({ ...unknown.body, request_id: undefined });
     }
     expect((await sandboxCalls(stack, JSAPI)).length).toBe(callsBefore);
-    expect((await findOrder(stack, bobsOrder.order_id)).paymentToken).toBeNull();
+    expect((await findOrder(stack, bobsOrder.order_id)).outTradeNo).toBeNull();
   });
 
   it('given a cancelled order, then 409 ORDER_CANCELLED; given a failed one, then 409 ORDER_FAILED', async () => {
@@ -140,7 +140,7 @@ describe('POST /payments/session', () => {
     expect(invalid.body.code).toBe('VALIDATION_FAILED');
   });
 
-  it('exposes the card\'s metrics in Prometheus form', async () => {
+  it('exposes the payment metrics in Prometheus form', async () => {
     const text = (await call(stack.api.url, 'GET', '/metrics')).text;
     expect(text).toMatch(/^payments_session_created_total \d+/m);
     expect(text).toMatch(/^payments_session_duplicate_total \d+/m);

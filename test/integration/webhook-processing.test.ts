@@ -1,20 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Order } from '../../src/persistence/entities/order';
-import { formatBeijingTime } from '../../src/wechatpay/beijing-time';
+import { formatBeijingTime } from '../../src/wechatpay-sdk/core/beijing-time';
 import { metricIncrease } from './helpers/metrics';
-import {
-  buildNotification,
-  createOrderAwaitingPayment,
-  deliverNotification,
-  eventsNamed,
-  notify,
-  paidTransaction,
-  readPaymentRecords,
-  rewriteEnvelope,
-  signNotification,
-  statusChanges,
-  type StoredTransaction,
-} from './helpers/notifications';
+import { buildNotification, createOrderAwaitingPayment, deliverNotification, notify, paidTransaction, rewriteEnvelope } from './helpers/notifications';
+import { eventsNamed, readPaymentRecords, statusChanges, type StoredTransaction } from './helpers/payment-records';
+import { signNotification } from './helpers/notification-signing';
 import { setOrderFields } from './helpers/orders-in-database';
 import { startTestStack, type TestStack } from './helpers/test-stack';
 import { pollStatus } from './helpers/travelers';
@@ -28,7 +18,7 @@ describe('POST /payments/wechat/notify: processing verified notifications', () =
 
   const pendingOrder = async () => (await createOrderAwaitingPayment(stack)).stored;
   // There is no cancel endpoint yet: a cancellation is what it leaves in the database.
-  const cancelInDatabase = (stored: StoredTransaction) => stack.api.deps.orm.em.fork().nativeUpdate(Order, { id: stored.orderId }, { status: 'cancelled' });
+  const cancelInDatabase = (stored: StoredTransaction) => stack.database.em.fork().nativeUpdate(Order, { id: stored.orderId }, { status: 'cancelled' });
 
   it('given the same notification delivered 20 times in parallel, then all 2xx, one transition, one payment_succeeded row, one claimed id and 19 duplicates counted', async () => {
     const stored = await pendingOrder();
@@ -79,7 +69,7 @@ describe('POST /payments/wechat/notify: processing verified notifications', () =
     expect(status).toBe(204);
     expect(increase).toBe(1);
     const records = await readPaymentRecords(stack, stored);
-    expect(records.order).toMatchObject({ status: 'pending', paymentStatus: 'NOTPAY', wechatTransactionId: null });
+    expect(records.order).toMatchObject({ status: 'pending', tradeState: 'NOTPAY', wechatTransactionId: null });
     expect(eventsNamed(records, 'transaction_mismatch')).toEqual([
       expect.objectContaining({ source: 'webhook', fromStatus: 'pending', toStatus: 'pending', detail: expect.objectContaining({ mismatches: [field] }) }),
     ]);
@@ -98,7 +88,7 @@ describe('POST /payments/wechat/notify: processing verified notifications', () =
     expect(first).toBe(204);
     expect(flagged).toBe(1);
     const afterFirst = await readPaymentRecords(stack, stored);
-    expect(afterFirst.order).toMatchObject({ status: 'cancelled', paidAfterCancel: true, paymentStatus: 'SUCCESS', wechatTransactionId: transaction.transaction_id });
+    expect(afterFirst.order).toMatchObject({ status: 'cancelled', paidAfterCancel: true, tradeState: 'SUCCESS', wechatTransactionId: transaction.transaction_id });
     expect(eventsNamed(afterFirst, 'paid_after_cancel')).toEqual([expect.objectContaining({ source: 'webhook', fromStatus: 'cancelled', toStatus: 'cancelled' })]);
 
     let second = 0;
@@ -152,7 +142,7 @@ describe('POST /payments/wechat/notify: processing verified notifications', () =
 
     expect(answer.status).toBe(204);
     expect((await readPaymentRecords(stack, unknown)).notifications).toEqual([{ id, event_type: 'TRANSACTION.SUCCESS', outcome: 'unknown_order' }]);
-    expect(await stack.api.deps.orm.em.fork().count(Order, { paymentToken: unknown.outTradeNo })).toBe(0);
+    expect(await stack.database.em.fork().count(Order, { outTradeNo: unknown.outTradeNo })).toBe(0);
     const records = await readPaymentRecords(stack, stored);
     expect(records.order.status).toBe('pending');
     expect(records.history.filter((row) => row.source === 'webhook')).toEqual([]);
@@ -166,7 +156,7 @@ describe('POST /payments/wechat/notify: processing verified notifications', () =
 
     expect(answer.status).toBe(204);
     const records = await readPaymentRecords(stack, stored);
-    expect(records.order).toMatchObject({ status: 'pending', paymentStatus: 'NOTPAY' });
+    expect(records.order).toMatchObject({ status: 'pending', tradeState: 'NOTPAY' });
     expect(statusChanges(records)).toEqual([]);
     expect(eventsNamed(records, 'notification_not_success')).toEqual([expect.objectContaining({ detail: { trade_state: tradeState } })]);
   });

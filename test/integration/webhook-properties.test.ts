@@ -1,18 +1,9 @@
 import fc from 'fast-check';
 import type { OrderStatus } from '../../src/persistence/entities/order';
-import { formatBeijingTime } from '../../src/wechatpay/beijing-time';
-import {
-  buildNotification,
-  createOrderAwaitingPayment,
-  deliverNotification,
-  eventsNamed,
-  paidTransaction,
-  readPaymentRecords,
-  signNotification,
-  type BuiltNotification,
-  type OrderAwaitingPayment,
-  type PaymentRecords,
-} from './helpers/notifications';
+import { formatBeijingTime } from '../../src/wechatpay-sdk/core/beijing-time';
+import { buildNotification, createOrderAwaitingPayment, deliverNotification, paidTransaction, type BuiltNotification, type OrderAwaitingPayment } from './helpers/notifications';
+import { eventsNamed, readPaymentRecords, type PaymentRecords } from './helpers/payment-records';
+import { signNotification } from './helpers/notification-signing';
 import { startTestStack, type TestStack } from './helpers/test-stack';
 import { pollStatus, requestSession } from './helpers/travelers';
 

@@ -1,18 +1,8 @@
 import { call } from './helpers/http-client';
 import { metricIncrease } from './helpers/metrics';
-import {
-  buildNotification,
-  createOrderAwaitingPayment,
-  deliverNotification,
-  eventsNamed,
-  failFirstPaymentSucceededInsert,
-  paidTransaction,
-  readPaymentRecords,
-  signNotification,
-  statusChanges,
-  waitForRecords,
-  webhookRows,
-} from './helpers/notifications';
+import { buildNotification, createOrderAwaitingPayment, deliverNotification, paidTransaction } from './helpers/notifications';
+import { eventsNamed, failFirstPaymentSucceededInsert, readPaymentRecords, statusChanges, waitForRecords, webhookRows } from './helpers/payment-records';
+import { signNotification } from './helpers/notification-signing';
 import { startTestStack, type TestStack } from './helpers/test-stack';
 import { requestSession, payInSandbox, type PaymentSession } from './helpers/travelers';
 
@@ -61,7 +51,7 @@ describe('POST /payments/wechat/notify: the sandbox WeChat Pay delivers', () => 
 
     const records = await waitForRecords(stack, stored, (r) => r.order.status === 'paid');
     expect(Date.now() - paidAt).toBeLessThan(2000);
-    expect(records.order).toMatchObject({ status: 'paid', paymentStatus: 'SUCCESS', paidAfterCancel: false });
+    expect(records.order).toMatchObject({ status: 'paid', tradeState: 'SUCCESS', paidAfterCancel: false });
     const [sent] = await waitUntilDelivered(stack, stored.outTradeNo);
     expect(statusChanges(records)).toEqual([expect.objectContaining({ event: 'payment_succeeded', fromStatus: 'pending', toStatus: 'paid', source: 'webhook', notificationId: sent?.id })]);
     expect(records.notifications).toEqual([{ id: sent?.id, event_type: 'TRANSACTION.SUCCESS', outcome: 'applied' }]);

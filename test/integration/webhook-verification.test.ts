@@ -1,23 +1,10 @@
 import { createPrivateKey } from 'node:crypto';
-import { generateAlphanumeric, generateHex } from '../../src/sandbox/generate-wechat-ids';
-import { unixSeconds } from '../../src/wechatpay/signature';
+import { generateAlphanumeric, generateHex } from '../../sandbox/pay-api/generate-wechat-ids';
+import { unixSeconds } from '../../src/wechatpay-sdk/core/auth/signature';
 import { metricIncrease } from './helpers/metrics';
-import {
-  buildNotification,
-  createOrderAwaitingPayment,
-  deliverNotification,
-  forgedSignature,
-  paidTransaction,
-  probeSignature,
-  readPaymentRecords,
-  rewriteEnvelope,
-  signNotification,
-  startOfNextSecond,
-  strangerKey,
-  webhookRows,
-  type BuiltNotification,
-  type NotificationHeaders,
-} from './helpers/notifications';
+import { buildNotification, createOrderAwaitingPayment, deliverNotification, paidTransaction, rewriteEnvelope, startOfNextSecond, type BuiltNotification } from './helpers/notifications';
+import { readPaymentRecords, webhookRows } from './helpers/payment-records';
+import { forgedSignature, probeSignature, signNotification, strangerKey, type NotificationHeaders } from './helpers/notification-signing';
 import { startTestStack, type TestStack } from './helpers/test-stack';
 
 /** What goes on the wire: the body bytes and the headers. */
@@ -109,7 +96,7 @@ describe('POST /payments/wechat/notify: verification', () => {
     expect(answer?.body).toMatchObject({ code: 'FAIL' });
     expect(increase).toBe(1);
     const records = await readPaymentRecords(stack, stored);
-    expect(records.order).toMatchObject({ status: 'pending', paymentStatus: 'NOTPAY', paidAfterCancel: false });
+    expect(records.order).toMatchObject({ status: 'pending', tradeState: 'NOTPAY', paidAfterCancel: false });
     expect(webhookRows(records)).toEqual([]);
     expect(records.notifications).toEqual([]);
   });

@@ -1,12 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { createSandboxCredentials, deriveOpenid, startSandbox, type RunningSandbox, type SandboxKeyMode, type SigningMode } from '../../src/sandbox';
-import { parseWechatPayNotification, type ParsedWechatPayNotification } from '../../src/wechatpay/parse-wechatpay-notification';
-import { createVerificationKeys } from '../../src/wechatpay/verify-wechatpay-signature';
-import { createWechatPayClient } from '../../src/wechatpay/wechatpay-client';
-import { WechatPayNetworkError, WechatPayTimeoutError, WechatPayVerificationError } from '../../src/wechatpay/wechatpay-errors';
-import type { JsapiPrepayRequest, MiniProgramPayment, WechatPayGateway } from '../../src/wechatpay/wechatpay-gateway';
+import { createSandboxCredentials, deriveOpenid, startSandbox, type RunningSandbox, type SandboxKeyMode, type SigningMode } from '../../sandbox';
+import { parseWechatPayNotification, type ParsedWechatPayNotification } from '../../src/wechatpay-sdk/core/notify/parse-notification';
+import { createVerificationKeys } from '../../src/wechatpay-sdk/core/auth/verifier';
+import { jsapiOptionsFromSettings } from '../../src/payments/jsapi-from-settings';
+import { createJsapiService } from '../../src/wechatpay-sdk/services/jsapi/jsapi-service';
+import { WechatPayNetworkError, WechatPayTimeoutError, WechatPayVerificationError } from '../../src/wechatpay-sdk/core/errors';
+import type { JsapiPrepayRequest, MiniProgramPayment, JsapiService } from '../../src/wechatpay-sdk/services/jsapi/jsapi-types';
 
 /** Our production WeChat Pay client and notification parser, against the sandbox WeChat Pay over real HTTP. */
 
@@ -71,9 +72,9 @@ function sandboxSigning(mode: SigningMode): RunningSandbox {
   return sandbox;
 }
 
-function clientOf(sandbox: RunningSandbox, keyMode: SandboxKeyMode, timeoutMs = 3000): WechatPayGateway {
+function clientOf(sandbox: RunningSandbox, keyMode: SandboxKeyMode, timeoutMs = 3000): JsapiService {
   const settings = sandbox.wechatPaySettings({ notifyUrl: notifyUrl.url, keyMode, timeoutMs });
-  return createWechatPayClient(settings, { logger: pino({ level: 'silent' }), retry: { attempts: 2, baseDelayMs: 10 } });
+  return createJsapiService({ ...jsapiOptionsFromSettings(settings), hooks: { logger: pino({ level: 'silent' }) }, retry: { attempts: 2, baseDelayMs: 10 } });
 }
 
 function newOrder(total = 55300): JsapiPrepayRequest {

@@ -6,8 +6,8 @@ export type OrderStatus = components['schemas']['Order']['status'];
 
 /**
  * An order with its seat lock and, once a session is requested, its one WeChat Pay transaction.
- * The payment columns are the design card's (`wechat_prepay_id`, `payment_token`, `payment_status`,
- * `payment_requested_at`); `payment_token` is the `out_trade_no` sent to WeChat Pay.
+ * The WeChat columns carry WeChat's names (`out_trade_no`, `trade_state`); a trigger mirrors them into the
+ * design's `payment_token` and `payment_status`, which older readers still use.
  */
 export class Order {
   id: string = randomUUID();
@@ -18,9 +18,10 @@ export class Order {
   status: OrderStatus = 'pending';
   lockExpireAt!: Date;
   wechatPrepayId?: string;
-  paymentToken?: string;
-  /** WeChat's trade state as we last learned it (NOTPAY, SUCCESS, CLOSED…). */
-  paymentStatus?: string;
+  /** The merchant's id of the one WeChat Pay transaction of this order. */
+  outTradeNo?: string;
+  /** WeChat's `trade_state` as we last learned it (NOTPAY, SUCCESS, CLOSED…). */
+  tradeState?: string;
   paymentRequestedAt?: Date;
   /** The exact JSON body sent to WeChat Pay: a re-sent out_trade_no must be byte-identical. */
   prepayRequest?: string;
@@ -47,8 +48,8 @@ export const OrderSchema = new EntitySchema<Order>({
     status: { type: 'string', length: 16 },
     lockExpireAt: { type: 'datetime', columnType: 'timestamptz' },
     wechatPrepayId: { type: 'string', length: 64, nullable: true },
-    paymentToken: { type: 'string', length: 32, nullable: true, unique: true },
-    paymentStatus: { type: 'string', length: 32, nullable: true },
+    outTradeNo: { type: 'string', length: 32, nullable: true, unique: true },
+    tradeState: { type: 'string', length: 32, nullable: true },
     paymentRequestedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
     prepayRequest: { type: 'text', nullable: true },
     paymentParams: { type: 'text', nullable: true },

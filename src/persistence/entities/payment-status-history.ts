@@ -3,7 +3,7 @@ import { Order } from './order';
 
 export type HistorySource = 'api' | 'webhook' | 'reconciler' | 'expiry';
 
-/** Append-only audit: one row per state change or payment event of an order (kept 180 days, per the card). */
+/** Append-only audit: one row per state change or payment event of an order (kept 180 days by design). */
 export class PaymentStatusHistory {
   id!: string;
   orderId!: string;

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * The design card's data impact: payment fields on `orders`. Additive only; every new column is
+ * The payment fields on `orders`. Additive only; every new column is
  * nullable (or has a default) so existing rows backfill to NULL without a rewrite.
  */
 export class Migration20261122000200AddOrderPaymentFields extends Migration {

@@ -2,8 +2,9 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../../src/config/env';
 import { createLogger, type Logger } from '../../../src/observability/logger';
-import { createSandboxCredentials, startSandbox, type RunningSandbox } from '../../../src/sandbox';
-import type { SandboxKeyMode, SigningMode } from '../../../src/sandbox';
+import { createSandboxCredentials, startSandbox, type RunningSandbox } from '../../../sandbox';
+import type { SandboxKeyMode, SigningMode } from '../../../sandbox';
+import { connectOrm, type Orm } from '../../../src/persistence/orm';
 import { startPaymentApi, type PaymentApiOptions, type RunningPaymentApi } from '../../../src/start-payment-api';
 
 /** A clock tests can move: the API and the sandbox share it, so signatures stay within ±300 s of each other. */
@@ -20,6 +21,8 @@ export interface TestStack {
   apis: RunningPaymentApi[];
   api: RunningPaymentApi;
   clock: TestClock;
+  /** The test's own connection to the same database, for arranging and inspecting rows. */
+  database: Orm;
   stop(): Promise<void>;
 }
 
@@ -30,7 +33,7 @@ export interface TestStackOptions {
   signingMode?: SigningMode;
   env?: Record<string, string>;
   timeoutMs?: number;
-  wrapWechatPay?: PaymentApiOptions['wrapWechatPay'];
+  wrapJsapi?: PaymentApiOptions['wrapJsapi'];
   /** Where the API and the sandbox log (default: nowhere, or TEST_LOG_LEVEL to stdout). */
   logger?: Logger;
 }
@@ -56,7 +59,7 @@ async function freePort(): Promise<number> {
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const clock = new TestClock();
   const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  const sandbox = await startSandbox({ credentials, port: 0, logger, timeScale: 0.001, now: clock.now, signingMode: options.signingMode });
+  const sandbox = await startSandbox({ credentials, port: 0, logger, timeScale: 0.001, clock: clock.now, signingMode: options.signingMode });
   const apis: RunningPaymentApi[] = [];
   try {
     for (let i = 0; i < (options.instances ?? 1); i++) {
@@ -75,7 +78,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
           jwtSecret: 'test-secret-that-is-at-least-32-characters-long',
           wechatPaySettings: settings,
           clock: clock.now,
-          wrapWechatPay: options.wrapWechatPay,
+          wrapJsapi: options.wrapJsapi,
         }),
       );
     }
@@ -84,13 +87,16 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     await sandbox.close();
     throw err;
   }
+  const database = await connectOrm(process.env.DATABASE_URL as string, logger, 4);
   return {
     sandbox,
     apis,
     api: apis[0] as RunningPaymentApi,
     clock,
+    database,
     async stop() {
       await Promise.all(apis.map((api) => api.stop()));
+      await database.close();
       await sandbox.close();
     },
   };

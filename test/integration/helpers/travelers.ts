@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { components } from '../../../generated/api';
-import { deriveOpenid } from '../../../src/sandbox';
+import { deriveOpenid } from '../../../sandbox';
 import type { TestStack } from './test-stack';
 import { call } from './http-client';
 

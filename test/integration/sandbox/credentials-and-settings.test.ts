@@ -2,7 +2,7 @@ import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadOrCreateSandboxCredentials, sandboxWechatPaySettings } from '../../../src/sandbox';
+import { loadOrCreateSandboxCredentials, sandboxWechatPaySettings } from '../../../sandbox';
 import { testCredentials } from './helpers/test-sandbox';
 
 describe('sandbox credentials and WechatPaySettings', () => {

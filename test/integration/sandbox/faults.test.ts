@@ -1,4 +1,4 @@
-import { SIGNATURE_PROBE_PREFIX } from '../../../src/wechatpay/signature';
+import { SIGNATURE_PROBE_PREFIX } from '../../../src/wechatpay-sdk/core/auth/signature';
 import { prepayBody, startTestSandbox, type TestSandbox } from './helpers/test-sandbox';
 import { verifySandboxSignature, wechatPayKeys } from './helpers/verify-sandbox-signature';
 

@@ -1,5 +1,5 @@
-import { decryptAes256Gcm } from '../../../src/wechatpay/aes-gcm';
-import { SIGNATURE_PROBE_PREFIX } from '../../../src/wechatpay/signature';
+import { decryptAes256Gcm } from '../../../src/wechatpay-sdk/core/cipher/aes-gcm';
+import { SIGNATURE_PROBE_PREFIX } from '../../../src/wechatpay-sdk/core/auth/signature';
 import { startNotificationReceiver, type NotificationReceiver } from './helpers/notification-receiver';
 import { payParameters, startTestSandbox, uniqueOutTradeNo, type TestSandbox } from './helpers/test-sandbox';
 import { verifySandboxSignature, wechatPayKeys } from './helpers/verify-sandbox-signature';

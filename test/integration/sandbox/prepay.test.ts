@@ -1,4 +1,4 @@
-import { deriveOpenid } from '../../../src/sandbox';
+import { deriveOpenid } from '../../../sandbox';
 import { prepayBody, startTestSandbox, uniqueOutTradeNo, type TestSandbox } from './helpers/test-sandbox';
 
 describe('sandbox WeChat Pay: POST /v3/pay/transactions/jsapi', () => {
@@ -7,7 +7,7 @@ describe('sandbox WeChat Pay: POST /v3/pay/transactions/jsapi', () => {
   const now = () => new Date(Date.now() + clockOffsetMs);
 
   beforeAll(async () => {
-    wechat = await startTestSandbox({ now });
+    wechat = await startTestSandbox({ clock: now });
   });
   afterAll(() => wechat.sandbox.close());
   afterEach(() => {

@@ -1,4 +1,4 @@
-import { deriveOpenid } from '../../../src/sandbox';
+import { deriveOpenid } from '../../../sandbox';
 import { startTestSandbox, uniqueOutTradeNo, type TestSandbox } from './helpers/test-sandbox';
 
 describe('sandbox WeChat Pay: query and close by out_trade_no', () => {

@@ -1,6 +1,6 @@
 import { X509Certificate, createPublicKey } from 'node:crypto';
-import { decryptAes256Gcm } from '../../../src/wechatpay/aes-gcm';
-import type { SigningMode } from '../../../src/sandbox';
+import { decryptAes256Gcm } from '../../../src/wechatpay-sdk/core/cipher/aes-gcm';
+import type { SigningMode } from '../../../sandbox';
 import { verifySandboxSignature, wechatPayKeys } from './helpers/verify-sandbox-signature';
 import { startTestSandbox, uniqueOutTradeNo, type TestSandbox } from './helpers/test-sandbox';
 

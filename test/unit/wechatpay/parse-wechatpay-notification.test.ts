@@ -1,7 +1,7 @@
 import Pay from 'wechatpay-node-v3';
-import { DecryptionError, decryptAes256Gcm, encryptAes256Gcm } from '../../../src/wechatpay/aes-gcm';
-import { parseWechatPayNotification } from '../../../src/wechatpay/parse-wechatpay-notification';
-import { createVerificationKeys } from '../../../src/wechatpay/verify-wechatpay-signature';
+import { DecryptionError, decryptAes256Gcm, encryptAes256Gcm } from '../../../src/wechatpay-sdk/core/cipher/aes-gcm';
+import { parseWechatPayNotification } from '../../../src/wechatpay-sdk/core/notify/parse-notification';
+import { createVerificationKeys } from '../../../src/wechatpay-sdk/core/auth/verifier';
 import { API_V3_KEY, signAsWechatPay, testCredentials, testSettings } from './helpers/test-credentials';
 
 const now = new Date('2025-06-01T08:00:00Z');

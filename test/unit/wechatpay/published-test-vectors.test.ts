@@ -1,9 +1,9 @@
 import { createPublicKey } from 'node:crypto';
-import { parseAuthorization } from '../../../src/wechatpay/authorization-header';
-import { buildMiniProgramPayment } from '../../../src/wechatpay/build-mini-program-payment';
-import { requestSignatureMessage, signSha256WithRsa } from '../../../src/wechatpay/signature';
-import { createVerificationKeys, verifyWechatPaySignature } from '../../../src/wechatpay/verify-wechatpay-signature';
-import { createWechatPayLibrary, createWechatPaySigner } from '../../../src/wechatpay/wechatpay-request-signer';
+import { parseAuthorization } from '../../../src/wechatpay-sdk/core/auth/authorization-header';
+import { buildMiniProgramPayment } from '../../../src/wechatpay-sdk/services/jsapi/mini-program-payment';
+import { requestSignatureMessage, signSha256WithRsa } from '../../../src/wechatpay-sdk/core/auth/signature';
+import { createVerificationKeys, verifyWechatPaySignature } from '../../../src/wechatpay-sdk/core/auth/verifier';
+import { createMerchantSigner } from '../../../src/wechatpay-sdk/core/auth/merchant-signer';
 import {
   MERCHANT_TEST_IDENTITY,
   PAY_SIGN_VECTOR,
@@ -23,7 +23,7 @@ function signerWithPublishedTestKey() {
     merchantPrivateKeyPem: privateKeyPem,
     merchantCertificatePem: issueCertificate({ privateKeyPem, publicKeyPem }, '408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB', MERCHANT_TEST_IDENTITY.mchId),
   });
-  return createWechatPaySigner(createWechatPayLibrary(settings));
+  return createMerchantSigner(settings);
 }
 
 describe('WeChat Pay published test vectors', () => {

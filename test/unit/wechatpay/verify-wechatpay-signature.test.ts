@@ -1,4 +1,4 @@
-import { createVerificationKeys, verifyWechatPaySignature } from '../../../src/wechatpay/verify-wechatpay-signature';
+import { createVerificationKeys, verifyWechatPaySignature } from '../../../src/wechatpay-sdk/core/auth/verifier';
 import { PLATFORM_SERIAL, PUBLIC_KEY_ID, generateRsaKeyPair, signAsWechatPay, testCredentials, testSettings } from './helpers/test-credentials';
 
 const now = new Date('2025-06-01T08:00:00Z');

@@ -5,7 +5,7 @@ import {
   WechatPayVerificationError,
   isOutcomeUnknown,
   isRetryable,
-} from '../../../src/wechatpay/wechatpay-errors';
+} from '../../../src/wechatpay-sdk/core/errors';
 import { errorBody, expectSignedByMerchant, fixedNow, now, prepayAnswer, prepayRequest, signed, useClientHarness } from './helpers/client-under-test';
 import { destroyConnection, signedReply, silentReply, startTestServer, unsignedReply } from './helpers/start-test-server';
 import { PUBLIC_KEY_ID, generateRsaKeyPair } from './helpers/test-credentials';

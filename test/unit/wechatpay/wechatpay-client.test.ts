@@ -1,14 +1,9 @@
 import { createPublicKey } from 'node:crypto';
-import pino from 'pino';
-import type { WechatPaySettings } from '../../../src/config/env';
-import { paySignMessage, verifySha256WithRsa } from '../../../src/wechatpay/signature';
-import { createVerificationKeys } from '../../../src/wechatpay/verify-wechatpay-signature';
-import { WechatPayMalformedResponseError, WechatPayVerificationError, isAlreadyPaid, isOrderNotFound, isRetryable } from '../../../src/wechatpay/wechatpay-errors';
-import { WechatPayHttpTransport } from '../../../src/wechatpay/wechatpay-http-transport';
-import { createWechatPayLibrary, createWechatPaySigner } from '../../../src/wechatpay/wechatpay-request-signer';
+import { paySignMessage, verifySha256WithRsa } from '../../../src/wechatpay-sdk/core/auth/signature';
+import { WechatPayMalformedResponseError, isAlreadyPaid, isOrderNotFound, isRetryable } from '../../../src/wechatpay-sdk/core/errors';
 import { errorBody, expectSignedByMerchant, fixedNow, now, openid, prepayAnswer, prepayRequest, signed, useClientHarness } from './helpers/client-under-test';
 import { signedReply, unsignedReply } from './helpers/start-test-server';
-import { PUBLIC_KEY_ID, testCredentials, testSettings } from './helpers/test-credentials';
+import { PUBLIC_KEY_ID, testCredentials } from './helpers/test-credentials';
 
 const harness = useClientHarness();
 const credentials = testCredentials();
@@ -133,31 +128,5 @@ describe('buildMiniProgramPayment', () => {
     const message = paySignMessage(first.appId, first.timeStamp, first.nonceStr, first.package);
     expect(verifySha256WithRsa(message, first.paySign, createPublicKey(credentials.merchant.privateKeyPem))).toBe(true);
     expect(harness.logLines).toEqual([]);
-  });
-});
-
-describe('wechatpay-node-v3 calls', () => {
-  function libraryOverOurTransport(settings: WechatPaySettings) {
-    const library = createWechatPayLibrary(settings);
-    const signer = createWechatPaySigner(library);
-    const keys = createVerificationKeys(settings);
-    library.createHttp(new WechatPayHttpTransport({ baseUrl: settings.payBaseUrl, timeoutMs: 400, signer, keys, wechatPayPublicKeyId: PUBLIC_KEY_ID, now, logger: pino({ level: 'silent' }) }));
-    return library;
-  }
-
-  it('go to our base URL instead of api.mch.weixin.qq.com, re-signed with our nonce and verified', async () => {
-    const transaction = { appid: 'wx0000000000000001', mchid: '1900000001', out_trade_no: 'ORD20250601000001', trade_state: 'SUCCESS' };
-    harness.server.replyWith(signed(200, JSON.stringify(transaction)));
-
-    const output = await libraryOverOurTransport(testSettings(harness.server.baseUrl)).query({ out_trade_no: 'ORD20250601000001' });
-
-    expect(output).toEqual({ status: 200, data: transaction });
-    expect(harness.server.requests[0]!.url).toBe('/v3/pay/transactions/out-trade-no/ORD20250601000001?mchid=1900000001');
-    expectSignedByMerchant(harness.server.requests[0]!);
-  });
-
-  it('reject an unsigned 2xx instead of returning it as data', async () => {
-    harness.server.replyWith(unsignedReply(200, '{"trade_state":"SUCCESS"}'));
-    await expect(libraryOverOurTransport(testSettings(harness.server.baseUrl)).query({ out_trade_no: 'ORD20250601000001' })).rejects.toBeInstanceOf(WechatPayVerificationError);
   });
 });

@@ -1,7 +1,7 @@
 import type { KeyLike } from 'node:crypto';
-import { formatAuthorization } from '../../../../src/wechatpay/authorization-header';
-import { createNonce, requestSignatureMessage, signSha256WithRsa, unixSeconds } from '../../../../src/wechatpay/signature';
-import type { RunningSandbox, SandboxCredentials } from '../../../../src/sandbox';
+import { formatAuthorization } from '../../../../src/wechatpay-sdk/core/auth/authorization-header';
+import { createNonce, requestSignatureMessage, signSha256WithRsa, unixSeconds } from '../../../../src/wechatpay-sdk/core/auth/signature';
+import type { RunningSandbox, SandboxCredentials } from '../../../../sandbox';
 
 export interface WechatPayCall {
   method: 'GET' | 'POST';

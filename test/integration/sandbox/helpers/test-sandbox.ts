@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createSandboxCredentials, deriveOpenid, startSandbox, type RunningSandbox, type SandboxCredentials, type SandboxOptions } from '../../../../src/sandbox';
-import { paySignMessage, signSha256WithRsa, unixSeconds } from '../../../../src/wechatpay/signature';
+import { createSandboxCredentials, deriveOpenid, startSandbox, type RunningSandbox, type SandboxCredentials, type SandboxOptions } from '../../../../sandbox';
+import { paySignMessage, signSha256WithRsa, unixSeconds } from '../../../../src/wechatpay-sdk/core/auth/signature';
 import { callWechatPay, type WechatPayAnswer, type WechatPayCall } from './sandbox-merchant-client';
 
 let sharedCredentials: SandboxCredentials | undefined;

@@ -1,6 +1,6 @@
 import { X509Certificate, createPublicKey, type KeyObject } from 'node:crypto';
-import { responseSignatureMessage, verifySha256WithRsa } from '../../../../src/wechatpay/signature';
-import type { SandboxCredentials } from '../../../../src/sandbox';
+import { responseSignatureMessage, verifySha256WithRsa } from '../../../../src/wechatpay-sdk/core/auth/signature';
+import type { SandboxCredentials } from '../../../../sandbox';
 
 type HeaderSource = Headers | Record<string, string | string[] | undefined>;
 

@@ -1,10 +1,11 @@
 import { createPublicKey } from 'node:crypto';
 import pino from 'pino';
 import type { WechatPaySettings } from '../../../../src/config/env';
-import { parseAuthorization } from '../../../../src/wechatpay/authorization-header';
-import { requestSignatureMessage, verifySha256WithRsa } from '../../../../src/wechatpay/signature';
-import { createWechatPayClient } from '../../../../src/wechatpay/wechatpay-client';
-import type { JsapiPrepayRequest, WechatPayGateway } from '../../../../src/wechatpay/wechatpay-gateway';
+import { parseAuthorization } from '../../../../src/wechatpay-sdk/core/auth/authorization-header';
+import { requestSignatureMessage, verifySha256WithRsa } from '../../../../src/wechatpay-sdk/core/auth/signature';
+import { jsapiOptionsFromSettings } from '../../../../src/payments/jsapi-from-settings';
+import { createJsapiService } from '../../../../src/wechatpay-sdk/services/jsapi/jsapi-service';
+import type { JsapiPrepayRequest, JsapiService } from '../../../../src/wechatpay-sdk/services/jsapi/jsapi-types';
 import { signedReply, startTestServer, type RecordedRequest, type Reply, type TestServer } from './start-test-server';
 import { MERCHANT_SERIAL, testCredentials, testSettings, type VerificationMode } from './test-credentials';
 
@@ -36,7 +37,7 @@ export const signed = (status: number, body: string, overrides?: Record<string, 
 export interface ClientHarness {
   server: TestServer;
   logLines: Record<string, unknown>[];
-  client(mode?: VerificationMode, overrides?: Partial<WechatPaySettings>): WechatPayGateway;
+  client(mode?: VerificationMode, overrides?: Partial<WechatPaySettings>): JsapiService;
 }
 
 /** A fresh test server per test, and clients pointed at it that log into `logLines` and never sleep between retries. */
@@ -60,7 +61,7 @@ export function useClientHarness(): ClientHarness {
     client(mode = 'public_key', overrides = {}) {
       const logger = pino({ level: 'debug' }, { write: (line: string) => logLines.push(JSON.parse(line) as Record<string, unknown>) });
       const settings = testSettings(started().baseUrl, mode, { timeoutMs: 400, ...overrides });
-      return createWechatPayClient(settings, { logger, now, wait: async () => undefined });
+      return createJsapiService({ ...jsapiOptionsFromSettings(settings), clock: now, hooks: { logger }, wait: async () => undefined });
     },
   };
 }

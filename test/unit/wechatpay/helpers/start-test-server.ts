@@ -4,7 +4,7 @@ import { signAsWechatPay, type WechatPaySigningKey } from './test-credentials';
 
 /**
  * A deliberately tiny HTTP server for the transport tests: it records what arrives and answers with scripted
- * replies. The full sandbox WeChat Pay lives in src/sandbox; this only exercises our client's HTTP behaviour.
+ * replies. The full sandbox WeChat Pay lives in sandbox/; this only exercises our client's HTTP behaviour.
  */
 export interface RecordedRequest {
   method: string;

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import forge from 'node-forge';
 import type { WechatPaySettings } from '../../../../src/config/env';
-import { createNonce, responseSignatureMessage, signSha256WithRsa, unixSeconds } from '../../../../src/wechatpay/signature';
+import { createNonce, responseSignatureMessage, signSha256WithRsa, unixSeconds } from '../../../../src/wechatpay-sdk/core/auth/signature';
 
 /** Keys are generated per test run; nothing secret is committed. */
 export interface RsaKeyPair {

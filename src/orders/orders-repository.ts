@@ -1,0 +1,106 @@
+import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
+import { IdempotencyRecord } from '../persistence/entities/idempotency-record';
+import { Order, type OrderStatus } from '../persistence/entities/order';
+import { PaymentStatusHistory, type HistorySource } from '../persistence/entities/payment-status-history';
+import type { DatabaseTransaction } from '../persistence/database-transactions';
+import { canTransition } from './order-status-rules';
+
+/** One row of an order's audit history: a state change or a payment event. */
+export interface OrderEvent {
+  event: string;
+  source: HistorySource;
+  now: Date;
+  notificationId?: string;
+  detail?: Record<string, unknown>;
+}
+
+export type PaymentFields = Pick<Order, 'tradeState' | 'paidAt' | 'wechatTransactionId'>;
+
+/**
+ * Orders, their history rows and their idempotency records. The only code that locks an order, writes its
+ * status (compare-and-set) or appends to `payment_status_history`.
+ */
+export class OrdersRepository {
+  constructor(private readonly root: EntityManager) {}
+
+  /** Reads outside any transaction: what a status poll needs, scoped to the owner. */
+  findOwnedStatus(orderId: string, userId: string): Promise<Pick<Order, 'status' | 'lockExpireAt'> | null> {
+    return this.root.fork().findOne(Order, { id: orderId, userId }, { fields: ['status', 'lockExpireAt'] });
+  }
+
+  async findOutTradeNo(orderId: string): Promise<string | undefined> {
+    return (await this.root.fork().findOne(Order, { id: orderId }, { fields: ['outTradeNo'] }))?.outTradeNo;
+  }
+
+  findIdempotencyRecord(userId: string, key: string): Promise<IdempotencyRecord | null> {
+    return this.root.fork().findOne(IdempotencyRecord, { userId, key });
+  }
+
+  /** `SELECT … FOR UPDATE` scoped to the owner: another traveler's order is not found, like an unknown one. */
+  lockOwned(tx: DatabaseTransaction, orderId: string, userId: string): Promise<Order | null> {
+    return tx.em.findOne(Order, { id: orderId, userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  }
+
+  lockByOutTradeNo(tx: DatabaseTransaction, outTradeNo: string): Promise<Order | null> {
+    return tx.em.findOne(Order, { outTradeNo }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  }
+
+  /** A new order, its first history row and the answer stored under its Idempotency-Key, in one transaction. */
+  insert(tx: DatabaseTransaction, order: Order, idempotency: Omit<IdempotencyRecord, 'createdAt'>, event: OrderEvent): void {
+    tx.em.persist(order);
+    this.appendHistory(tx, order.id, undefined, 'pending', event);
+    // Inserted in the same transaction: a concurrent twin with the same key waits on it, then finds it.
+    tx.em.persist(Object.assign(new IdempotencyRecord(), { ...idempotency, createdAt: event.now }));
+  }
+
+  /** Fields of a locked order that change without a status move (the prepared transaction, a session). */
+  update(order: Order, fields: Partial<Omit<Order, 'id' | 'status'>>): void {
+    Object.assign(order, fields);
+  }
+
+  /** Appends to the audit history without changing the status (a session, a duplicate, a mismatch…). */
+  recordEvent(tx: DatabaseTransaction, order: Order, event: OrderEvent): void {
+    this.appendHistory(tx, order.id, order.status, order.status, event);
+  }
+
+  /**
+   * Compare-and-set on the stored status, so a concurrent writer that got there first makes this a no-op
+   * (`false`); on success the history row is written in the same transaction.
+   */
+  async transition(tx: DatabaseTransaction, order: Order, to: OrderStatus, event: OrderEvent, changes: Partial<PaymentFields> = {}): Promise<boolean> {
+    const from = order.status;
+    if (!canTransition(from, to)) return false;
+    const updated = await tx.em.nativeUpdate(Order, { id: order.id, status: from }, { status: to, updatedAt: event.now, ...changes });
+    if (updated !== 1) return false;
+    await tx.em.refresh(order);
+    this.appendHistory(tx, order.id, from, to, event);
+    return true;
+  }
+
+  /**
+   * Money arrived for an order that can no longer be delivered: its status stays (terminal states never move)
+   * and it is flagged for a refund, through the same compare-and-set on the stored status.
+   */
+  async flagPaidAfterCancel(tx: DatabaseTransaction, order: Order, event: OrderEvent, payment: PaymentFields): Promise<boolean> {
+    const updated = await tx.em.nativeUpdate(Order, { id: order.id, status: order.status, paidAfterCancel: false }, { ...payment, paidAfterCancel: true, updatedAt: event.now });
+    if (updated !== 1) return false;
+    await tx.em.refresh(order);
+    this.recordEvent(tx, order, event);
+    return true;
+  }
+
+  private appendHistory(tx: DatabaseTransaction, orderId: string, from: OrderStatus | undefined, to: OrderStatus, event: OrderEvent): void {
+    tx.em.persist(
+      Object.assign(new PaymentStatusHistory(), {
+        orderId,
+        event: event.event,
+        fromStatus: from,
+        toStatus: to,
+        source: event.source,
+        notificationId: event.notificationId,
+        detail: event.detail,
+        createdAt: event.now,
+      }),
+    );
+  }
+}

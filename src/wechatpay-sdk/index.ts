@@ -1,0 +1,28 @@
+/**
+ * A WeChat Pay API v3 SDK, laid out like the official wechatpay-go: `core/` (credentials and signer, verifiers,
+ * AES-GCM, notifications, HTTP transport with retries, errors) and `services/` (one folder per product).
+ * It imports nothing from the application around it; logging and metrics come in through `SdkHooks`.
+ */
+export { createMerchantSigner, USER_AGENT, type MerchantCredentials, type SignableRequest, type WechatPaySigner } from './core/auth/merchant-signer';
+export {
+  createVerificationKeys,
+  verifyWechatPaySignature,
+  MAX_CLOCK_SKEW_SECONDS,
+  type SignatureRejectionReason,
+  type VerificationKeyKind,
+  type VerificationKeySources,
+  type WechatPayVerificationKeys,
+} from './core/auth/verifier';
+export * from './core/auth/signature';
+export { formatAuthorization, parseAuthorization, AUTHORIZATION_SCHEME, type AuthorizationFields } from './core/auth/authorization-header';
+export { decryptAes256Gcm, encryptAes256Gcm, DecryptionError } from './core/cipher/aes-gcm';
+export { parseWechatPayNotification, type NotificationRejectionReason, type ParsedWechatPayNotification, type WechatPayNotificationEnvelope } from './core/notify/parse-notification';
+export { DEFAULT_RETRY_POLICY, worstCaseCallMs, type RetryPolicy } from './core/transport/retry';
+export { readHeader, type WechatPayHeaders } from './core/transport/headers';
+export * from './core/errors';
+export { formatBeijingTime, formatCompactBeijingTime } from './core/beijing-time';
+export { maskOpenid, type CallOutcome, type SdkHooks, type SdkLogger } from './core/hooks';
+export { createJsapiService, type JsapiServiceOptions } from './services/jsapi/jsapi-service';
+export type { JsapiPrepayRequest, JsapiService, MiniProgramPayment, WechatTradeState, WechatTransaction } from './services/jsapi/jsapi-types';
+export { parseWechatTransaction } from './services/jsapi/parse-transaction';
+export { buildMiniProgramPayment } from './services/jsapi/mini-program-payment';
