@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../src/config/env';
 import { createLogger } from '../src/observability/logger';
 import { startEmbeddedPostgres } from '../src/persistence/embedded-postgres';
-import { createSandboxCredentials, startSandbox } from '../src/sandbox';
+import { createSandboxCredentials, startSandbox } from '../sandbox';
 import { startPaymentApi } from '../src/start-payment-api';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 200);

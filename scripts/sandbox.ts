@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../src/config/env';
 import { createLogger } from '../src/observability/logger';
-import { loadOrCreateSandboxCredentials, startSandbox, type SigningMode } from '../src/sandbox';
+import { loadOrCreateSandboxCredentials, startSandbox, type SigningMode } from '../sandbox';
 
 const SIGNING_MODES: readonly SigningMode[] = ['public-key', 'platform-certificate', 'alternate'];
 
