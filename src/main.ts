@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig, type AppConfig, type WechatPaySettings } from './config/env';
 import { createLogger, type Logger } from './observability/logger';
 import { startEmbeddedPostgres } from './persistence/embedded-postgres';
+import { PostgresUserCannotEnterError } from './persistence/embedded-postgres-access';
 import { startPaymentApi } from './start-payment-api';
 
 type Stop = () => Promise<void>;
@@ -71,7 +72,8 @@ async function main(): Promise<void> {
     stops.unshift(api.stop);
     logger.info({ url: api.url, mode: config.mode, wechatPay: settings.payBaseUrl }, 'payment API listening');
   } catch (err) {
-    logger.fatal({ err }, 'start-up failed');
+    if (err instanceof PostgresUserCannotEnterError) process.stderr.write(`${err.message}\n`);
+    else logger.fatal({ err }, 'start-up failed');
     await shutdown('start-up failure', 1);
   }
 }

@@ -30,12 +30,14 @@ function listen(server: Server, host: string, port: number): Promise<number> {
   });
 }
 
-/** Connects to PostgreSQL, applies migrations, and serves the API until `stop()`. */
+/** Connects to PostgreSQL, applies migrations (unless MIGRATE_ON_START=false), and serves the API until `stop()`. */
 export async function startPaymentApi(options: PaymentApiOptions): Promise<RunningPaymentApi> {
   const { config, logger } = options;
   const orm = await connectOrm(options.databaseUrl, logger, config.databasePoolMax);
-  const applied = await migrate(orm);
-  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  if (config.migrateOnStart) {
+    const applied = await migrate(orm, logger);
+    if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  }
   const application = composeApplication({ ...options, orm, clock: options.clock ?? (() => new Date()) });
   const server = createServer(application.app);
   const port = await listen(server, config.host, config.port);

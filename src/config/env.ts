@@ -14,6 +14,8 @@ export interface AppConfig {
   databaseUrl?: string;
   /** Connections per instance; a session request holds one across its WeChat call. */
   databasePoolMax: number;
+  /** False when migrations are a separate release step (`npm run migrate`). */
+  migrateOnStart: boolean;
   embeddedPostgresPort: number;
   dataDir: string;
   /** Absent outside production: a random secret is kept under `.data/`. */
@@ -49,6 +51,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     databaseUrl,
     databasePoolMax: read.integer('DATABASE_POOL_MAX', 20, 2, 500),
+    migrateOnStart: read.boolean('MIGRATE_ON_START', true),
     embeddedPostgresPort: read.integer('EMBEDDED_PG_PORT', 54329, 1024, 65535),
     dataDir: read.string('DATA_DIR', '.data') as string,
     jwtSecret,

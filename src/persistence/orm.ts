@@ -2,6 +2,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import type { Logger } from '../observability/logger';
 import { entitySchemas } from './entities';
+import { withMigrationLock } from './migration-lock';
 import { migrationsList } from './migrations';
 
 export type Orm = MikroORM;
@@ -43,11 +44,19 @@ export async function connectOrm(clientUrl: string, logger: Logger, poolMax?: nu
   return orm;
 }
 
-export async function migrate(orm: Orm): Promise<string[]> {
-  const applied = await orm.getMigrator().up();
+/** Applies pending migrations under an advisory lock: instances starting together take turns. */
+export async function migrate(orm: Orm, logger?: Logger): Promise<string[]> {
+  const waiting = () => logger?.info('another instance is applying migrations: waiting for it');
+  const applied = await withMigrationLock(orm, () => orm.getMigrator().up(), waiting);
   return applied.map((migration) => migration.name);
 }
 
+/**
+ * Read-only: on a database without the migrations table every migration is pending. (The migrator would
+ * create the table, racing an instance that is migrating.)
+ */
 export async function pendingMigrations(orm: Orm): Promise<string[]> {
+  const [table] = await orm.em.getConnection().execute<{ found: string | null }[]>(`select to_regclass('mikro_orm_migrations') as found`);
+  if (!table?.found) return migrationsList.map((migration) => migration.name);
   return (await orm.getMigrator().getPendingMigrations()).map((migration) => migration.name);
 }

@@ -17,7 +17,7 @@ export default async function globalSetup(): Promise<void> {
     // The server runs as the `postgres` user when we are root: it must be able to enter the folder.
     chmodSync(dataDir, 0o755);
     const port = 55000 + Math.floor(Math.random() * 4000);
-    const postgres = await startEmbeddedPostgres({ dataDir, port, logger });
+    const postgres = await startEmbeddedPostgres({ dataDir, port, logger, urlVariable: 'TEST_DATABASE_URL' });
     (globalThis as { __postgres__?: { stop(): Promise<void> } }).__postgres__ = postgres;
     url = postgres.url;
   }
