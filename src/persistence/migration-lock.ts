@@ -1,4 +1,4 @@
-import type { Orm } from './orm';
+import type { MikroORM } from '@mikro-orm/postgresql';
 
 /** Any fixed number works; every instance of this service must use the same one. */
 const MIGRATION_LOCK_KEY = 727_150_001;
@@ -15,7 +15,7 @@ interface RawConnection {
  * table`. The lock is polled with pg_try_advisory_lock (a blocking wait would hit statement_timeout), and
  * released in `finally`; if that connection dies, PostgreSQL releases the lock with the session.
  */
-export async function withMigrationLock<T>(orm: Orm, work: () => Promise<T>, onWait?: () => void): Promise<T> {
+export async function withMigrationLock<T>(orm: MikroORM, work: () => Promise<T>, onWait?: () => void): Promise<T> {
   const client = orm.em.getConnection().getKnex().client as {
     acquireConnection(): Promise<RawConnection>;
     releaseConnection(connection: RawConnection): Promise<void>;
