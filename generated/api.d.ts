@@ -37,8 +37,8 @@ export interface paths {
         /**
          * Create a pending order with a seat lock
          * @description Creates a pending order for the caller and locks the seat for 15 minutes. The `Idempotency-Key`
-         *     header is required: the same key with the same body replays the first answer; the same key with a
-         *     different body answers 422.
+         *     header is required (without it: 400 `VALIDATION_FAILED`): the same key with the same body replays the
+         *     first answer; the same key with a different body answers 422.
          */
         post: operations["createOrder"];
         delete?: never;
@@ -168,9 +168,20 @@ export interface components {
             /** Format: date-time */
             lock_expire_at: string;
         };
+        /**
+         * @description Every `code` a problem can carry, in one list. `x-problems` says for each its HTTP status, what it means
+         *     and what the mini program should do; `GET /docs/problems` renders it, and each problem's `type` points
+         *     at its entry (`/docs/problems#<code>`). `scope: route` or `framework` marks codes answered outside any
+         *     operation (so no operation documents them and the mock cannot serve them).
+         * @enum {string}
+         */
+        ProblemCode: "VALIDATION_FAILED" | "BAD_REQUEST" | "UNAUTHORIZED" | "WECHAT_LOGIN_FAILED" | "FORBIDDEN" | "OPENID_MISMATCH" | "NOT_FOUND" | "ORDER_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "ORDER_ALREADY_PAID" | "ORDER_EXPIRED" | "ORDER_CANCELLED" | "ORDER_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "WECHAT_UNAVAILABLE" | "WECHAT_TIMEOUT";
         /** @description RFC 9457 problem details with a stable `code`. */
         Problem: {
-            /** Format: uri */
+            /**
+             * Format: uri-reference
+             * @description `/docs/problems#<code>`, relative to the server: what the code means and what to do.
+             */
             type: string;
             title: string;
             /** Format: int32 */
@@ -211,6 +222,26 @@ export interface components {
     responses: {
         /** @description The request does not match the contract. */
         BadRequest: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body is larger than the API accepts (16 KB). */
+        PayloadTooLarge: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body is not `application/json`. */
+        UnsupportedMediaType: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
@@ -338,6 +369,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["WechatUnavailable"];
             504: components["responses"]["WechatTimeout"];
@@ -376,6 +409,8 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description The Idempotency-Key was already used with a different body. */
             422: {
                 headers: {
@@ -441,6 +476,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["WechatUnavailable"];
