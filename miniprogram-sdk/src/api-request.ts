@@ -31,7 +31,7 @@ export function retryAfterMs(answer: ApiAnswer): number | undefined {
 
 /** wx.request as a promise: any HTTP status resolves; only a request that got no answer rejects (NETWORK_ERROR). */
 export function sendApiRequest(wx: WxLike, baseUrl: string, call: ApiCall, timeoutMs: number): Promise<ApiAnswer> {
-  const header: Record<string, string> = { Accept: 'application/json', ...call.headers };
+  const header: Record<string, string> = { Accept: 'application/json, application/problem+json', ...call.headers };
   if (call.token) header.Authorization = `Bearer ${call.token}`;
   if (call.body !== undefined) header['Content-Type'] = 'application/json';
   return new Promise((resolve, reject) => {

@@ -44,6 +44,14 @@ async function answerOf(response: Response) {
   return { statusCode: response.status, data, header: Object.fromEntries(response.headers.entries()) };
 }
 
+const SHEET_FAILURES = { cancel: 'requestPayment:fail cancel', fail: 'requestPayment:fail 支付失败' };
+
+/** Against the mock there is no transaction to pay: the sheet just reports the user's choice, in WeChat's words. */
+function sheetWithoutSandbox(result: WxShimOptions['paymentResult'], success: (r: { errMsg: string }) => void, fail: (e: { errMsg: string }) => void): void {
+  if (result === 'cancel' || result === 'fail') fail({ errMsg: SHEET_FAILURES[result] });
+  else success({ errMsg: 'requestPayment:ok' });
+}
+
 /** wx.request over real HTTP, wx.login with sandbox codes, wx.requestPayment through the sandbox. */
 export function createWxShim(options: WxShimOptions = {}): WxShim {
   const requests: RecordedRequest[] = [];
@@ -84,7 +92,7 @@ export function createWxShim(options: WxShimOptions = {}): WxShim {
     requestPayment: ({ success, fail, ...parameters }) => {
       payments.push(parameters);
       void (async () => {
-        if (!options.sandboxUrl) return success({ errMsg: 'requestPayment:ok' });
+        if (!options.sandboxUrl) return sheetWithoutSandbox(options.paymentResult, success, fail);
         const body = JSON.stringify({ ...parameters, result: options.paymentResult ?? 'success' });
         const response = await fetch(`${options.sandboxUrl}/sandbox/request-payment`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
         const answer = (await response.json()) as { errMsg: string };
