@@ -1,5 +1,5 @@
 /**
- * A random UUID v4 for the Idempotency-Key. Mini programs have no crypto.randomUUID; the key only has to be
+ * A random UUID v4 for the Idempotency-Key. Mini programs lack randomUUID; the key only has to be
  * unique per intended order (it is not a secret), so Math.random is enough.
  */
 export function createIdempotencyKey(random: () => number = Math.random): string {
