@@ -27,7 +27,6 @@ const outcome = (name: PayResult['outcome']) => ({ outcome: name, orderId: ORDER
 const PAY_ORDER_EXPECTATIONS: Record<string, object> = {
   'loginWithWechat 200 token': outcome('paid'),
   'loginWithWechat 400 validation': error('VALIDATION_FAILED', 400),
-  'loginWithWechat 400 missingIdempotencyKey': error('VALIDATION_FAILED', 400),
   'loginWithWechat 400 invalidJson': error('VALIDATION_FAILED', 400),
   'loginWithWechat 400 unreadableBody': error('BAD_REQUEST', 400),
   'loginWithWechat 401 invalidCode': error('WECHAT_LOGIN_FAILED', 401),
@@ -39,7 +38,6 @@ const PAY_ORDER_EXPECTATIONS: Record<string, object> = {
   'createPaymentSession 200 created': outcome('paid'),
   'createPaymentSession 200 repeat': outcome('paid'),
   'createPaymentSession 400 validation': error('VALIDATION_FAILED', 400),
-  'createPaymentSession 400 missingIdempotencyKey': error('VALIDATION_FAILED', 400),
   'createPaymentSession 400 invalidJson': error('VALIDATION_FAILED', 400),
   'createPaymentSession 400 unreadableBody': error('BAD_REQUEST', 400),
   'createPaymentSession 401 unauthorized': error('UNAUTHORIZED', 401),
@@ -61,9 +59,6 @@ const PAY_ORDER_EXPECTATIONS: Record<string, object> = {
   'getPaymentStatus 200 failed': outcome('failed'),
   'getPaymentStatus 200 cancelled': outcome('expired'),
   'getPaymentStatus 400 validation': error('VALIDATION_FAILED', 400),
-  'getPaymentStatus 400 missingIdempotencyKey': error('VALIDATION_FAILED', 400),
-  'getPaymentStatus 400 invalidJson': error('VALIDATION_FAILED', 400),
-  'getPaymentStatus 400 unreadableBody': error('BAD_REQUEST', 400),
   'getPaymentStatus 401 unauthorized': error('UNAUTHORIZED', 401),
   'getPaymentStatus 404 notFound': error('ORDER_NOT_FOUND', 404),
   // The payment may have gone through: a throttled or failing poll is "not known yet", never an error.
