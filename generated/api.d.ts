@@ -188,10 +188,11 @@ export interface components {
             status: number;
             detail?: string;
             /**
-             * @description Stable, machine-readable; branch on this, never on `detail`.
+             * @description Stable, machine-readable; branch on this, never on `detail`. One of `ProblemCode` (described at
+             *     `/docs/problems`); treat a code you do not know yet as a generic error.
              * @example ORDER_NOT_FOUND
              */
-            code: string;
+            code: components["schemas"]["ProblemCode"] | string;
             request_id: string;
             /** @description Validation details, when the request broke the contract. */
             errors?: {
