@@ -37,8 +37,8 @@ export interface paths {
         /**
          * Create a pending order with a seat lock
          * @description Creates a pending order for the caller and locks the seat for 15 minutes. The `Idempotency-Key`
-         *     header is required: the same key with the same body replays the first answer; the same key with a
-         *     different body answers 422.
+         *     header is required (without it: 400 `VALIDATION_FAILED`): the same key with the same body replays the
+         *     first answer; the same key with a different body answers 422.
          */
         post: operations["createOrder"];
         delete?: never;
@@ -168,19 +168,31 @@ export interface components {
             /** Format: date-time */
             lock_expire_at: string;
         };
+        /**
+         * @description Every `code` a problem can carry, in one list. `x-problems` says for each its HTTP status, what it means
+         *     and what the mini program should do; `GET /docs/problems` renders it, and each problem's `type` points
+         *     at its entry (`/docs/problems#<code>`). `scope: route` or `framework` marks codes answered outside any
+         *     operation (so no operation documents them and the mock cannot serve them).
+         * @enum {string}
+         */
+        ProblemCode: "VALIDATION_FAILED" | "BAD_REQUEST" | "UNAUTHORIZED" | "WECHAT_LOGIN_FAILED" | "FORBIDDEN" | "OPENID_MISMATCH" | "NOT_FOUND" | "ORDER_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "ORDER_ALREADY_PAID" | "ORDER_EXPIRED" | "ORDER_CANCELLED" | "ORDER_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "WECHAT_UNAVAILABLE" | "WECHAT_TIMEOUT";
         /** @description RFC 9457 problem details with a stable `code`. */
         Problem: {
-            /** Format: uri */
+            /**
+             * Format: uri-reference
+             * @description `/docs/problems#<code>`, relative to the server: what the code means and what to do.
+             */
             type: string;
             title: string;
             /** Format: int32 */
             status: number;
             detail?: string;
             /**
-             * @description Stable, machine-readable; branch on this, never on `detail`.
+             * @description Stable, machine-readable; branch on this, never on `detail`. One of `ProblemCode` (described at
+             *     `/docs/problems`); treat a code you do not know yet as a generic error.
              * @example ORDER_NOT_FOUND
              */
-            code: string;
+            code: components["schemas"]["ProblemCode"] | string;
             request_id: string;
             /** @description Validation details, when the request broke the contract. */
             errors?: {
@@ -211,6 +223,46 @@ export interface components {
     responses: {
         /** @description The request does not match the contract. */
         BadRequest: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request does not match the contract, or has no `Idempotency-Key`. */
+        OrderBadRequest: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The order id or the query string does not match the contract. */
+        StatusBadRequest: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body is larger than the API accepts (16 KB). */
+        PayloadTooLarge: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body is not `application/json`. */
+        UnsupportedMediaType: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
@@ -338,6 +390,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["WechatUnavailable"];
             504: components["responses"]["WechatTimeout"];
@@ -374,8 +428,10 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["OrderBadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description The Idempotency-Key was already used with a different body. */
             422: {
                 headers: {
@@ -441,6 +497,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["WechatUnavailable"];
@@ -469,7 +527,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentStatus"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["StatusBadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["OrderNotFound"];
             429: components["responses"]["TooManyRequests"];

@@ -4,7 +4,9 @@
  *   2. The Postman collection is the one scripts/contract/build-collection.ts builds (schemas from the contract).
  *   3. The API in sandbox mode (temporary DATA_DIR, free ports) behind Prism's validation proxy: Newman runs
  *      the "Sandbox" folder; a response off the contract fails (--errors turns it into a 500 + sl-violations).
- *   4. The Prism mock: Newman runs the "Mock-compatible" folder, and every documented (status, example) is served.
+ *   4. The Prism mock (on the copy scripts/contract/mock-contract.ts writes: fresh times, 400 before 422): Newman
+ *      runs the "Mock-compatible" folder, and every documented (status, example) is served.
+ * Step 1 also checks that every problem code in src/ is catalogued in ProblemCode with a documented example.
  * Reports land in reports/newman/. Exits 1 on any failure; stops everything it started, even on failure or Ctrl-C.
  */
 import { mkdirSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { SANDBOX_FOLDER } from './contract/collection-sandbox-items';
 import { checkMockServesEveryExample } from './contract/check-mock-examples';
 import { loadContract, ROOT } from './contract/contract-document';
 import { lintContract } from './contract/lint-contract';
+import { checkProblemCodes } from './contract/problem-codes';
 import { stopAllProcesses } from './contract/processes';
 import { REPORT_DIR, reportFile, runNewman } from './contract/run-newman';
 import { startApi, startMock, startValidationProxy } from './contract/start-services';
@@ -35,6 +38,8 @@ async function lintPhase(tally: Tally): Promise<void> {
   process.stdout.write(`lint: ${lint.errors} errors, ${lint.warnings} warnings\n`);
   tally.problems.push(...lint.problems);
   if (!collectionIsCurrent()) tally.problems.push(`${COLLECTION_FILE} is stale: run npx tsx scripts/contract/build-collection.ts`);
+  log('every problem code in src/ is in ProblemCode and has a documented example');
+  tally.problems.push(...checkProblemCodes(loadContract()));
 }
 
 async function sandboxPhase(tally: Tally): Promise<void> {
@@ -61,7 +66,7 @@ async function sandboxPhase(tally: Tally): Promise<void> {
 
 async function mockPhase(tally: Tally): Promise<void> {
   log('start the Prism mock');
-  const mockUrl = await startMock(REPORT_DIR);
+  const { url: mockUrl, documented } = await startMock(REPORT_DIR);
   log(`newman "${MOCK_FOLDER}" against the mock ${mockUrl}`);
   const outcome = await runNewman(
     'mock',
@@ -76,7 +81,7 @@ async function mockPhase(tally: Tally): Promise<void> {
     false,
   );
   log('every documented (status, example) of every operation comes back from the mock');
-  const examples = await checkMockServesEveryExample(loadContract(), mockUrl);
+  const examples = await checkMockServesEveryExample(documented, mockUrl);
   process.stdout.write(`mock examples: ${examples.checked} checked, ${examples.problems.length} failed\n`);
   tally.requests += outcome.requests + examples.checked;
   tally.assertions += outcome.assertions + examples.checked;

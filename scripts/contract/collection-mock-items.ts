@@ -35,8 +35,18 @@ export const mockFolder: PostmanFolder = folder(
       test: [
         expectJson(201, 'Order'),
         `pm.test('the order is pending', () => pm.expect(pm.response.json().status).to.eql('pending'));
+        pm.test('its seat lock ends in the future', () => pm.expect(Date.parse(pm.response.json().lock_expire_at)).to.be.above(Date.now()));
         pm.collectionVariables.set('mockOrderId', pm.response.json().order_id);`,
       ],
+    }),
+    request({
+      name: 'Mock: create an order without an Idempotency-Key → 400',
+      method: 'POST',
+      url: '{{baseUrl}}/orders',
+      description: 'No Prefer header: Prism refuses the request itself and, like the server, answers 400 VALIDATION_FAILED (not 422).',
+      token: '{{mockToken}}',
+      body: { amount: 8800, description: 'Shanghai - Hangzhou G7311, seat 05A' },
+      test: [expectProblem(400, 'VALIDATION_FAILED')],
     }),
     mocked('code=200, example=created', {
       name: 'Mock: create a session',
@@ -121,6 +131,13 @@ export const mockFolder: PostmanFolder = folder(
       url: STATUS,
       token: '{{mockToken}}',
       test: [expectJson(200, 'PaymentStatus'), `pm.test('paid', () => pm.expect(pm.response.json().status).to.eql('paid'));`],
+    }),
+    mocked('code=200, example=failed', {
+      name: 'Mock: poll the status: failed',
+      method: 'GET',
+      url: STATUS,
+      token: '{{mockToken}}',
+      test: [expectJson(200, 'PaymentStatus'), `pm.test('failed', () => pm.expect(pm.response.json().status).to.eql('failed'));`],
     }),
     mocked('code=404, example=notFound', {
       name: 'Mock: status of an unknown order → 404',

@@ -1,7 +1,8 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CONTRACT_FILE, ROOT } from './contract-document';
+import { CONTRACT_FILE, ROOT, type JsonObject } from './contract-document';
+import { writeMockContract } from './mock-contract';
 import { freePort, startProcess, stopProcess, waitForHttp, type StartedProcess } from './processes';
 
 export interface RunningApi {
@@ -66,7 +67,11 @@ export function startValidationProxy(upstream: string, logDir: string): Promise<
   return startPrism('Prism proxy', ['proxy', CONTRACT_FILE, upstream, '--errors', '--validate-request', 'false'], resolve(logDir, 'prism-proxy.log'));
 }
 
-/** The same mock as `npm run mock`. */
-export function startMock(logDir: string): Promise<string> {
-  return startPrism('Prism mock', ['mock', CONTRACT_FILE], resolve(logDir, 'prism-mock.log'));
+/**
+ * The same mock as `npm run mock`: Prism on the contract copy written at start (fresh times, 400 before 422).
+ * `documented` is that moment's contract, what its answers must equal.
+ */
+export async function startMock(logDir: string): Promise<{ url: string; documented: JsonObject }> {
+  const { file, documented } = writeMockContract(logDir);
+  return { url: await startPrism('Prism mock', ['mock', file], resolve(logDir, 'prism-mock.log')), documented };
 }
