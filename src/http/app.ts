@@ -7,6 +7,7 @@ import type { Metrics } from '../observability/metrics';
 import type { OrdersService } from '../orders/orders-service';
 import type { PaymentsService } from '../payments/payments-service';
 import type { ReadinessCheck } from '../persistence/database-readiness';
+import { apiDocsRouter } from './api-docs-router';
 import { bearerAuthHandler } from './authenticate';
 import { contractPath } from './contract';
 import { errorHandler } from './error-handler';
@@ -47,6 +48,8 @@ export function createApp(deps: HttpDeps): Express {
     next();
   });
   app.use(operationsRoutes(deps.readiness, deps.metrics.registry));
+  // The reference pages are not part of the traveler contract: served before its validator.
+  app.use(apiDocsRouter());
   app.use(webhooksRoutes(deps.payments));
   app.use(express.json({ limit: '16kb' }));
   app.use(

@@ -3,11 +3,9 @@ import type { components } from '../../generated/api';
 
 export type Problem = components['schemas']['Problem'];
 
-const TYPE_BASE = 'https://errors.wechat-payment-session.dev/';
-
-/** `ORDER_NOT_FOUND` → `https://errors.wechat-payment-session.dev/order-not-found`. */
+/** `ORDER_NOT_FOUND` → `/docs/problems#ORDER_NOT_FOUND`: relative to this server, the entry that says what to do. */
 export function problemType(code: string): string {
-  return TYPE_BASE + code.toLowerCase().replace(/_/g, '-');
+  return `/docs/problems#${code}`;
 }
 
 export function sendProblem(res: Response, problem: Omit<Problem, 'type'>, headers: Record<string, string> = {}): void {

@@ -21,7 +21,7 @@ describe('errorHandler', () => {
     const sent = respond(orderNotFound());
     expect(sent.status).toBe(404);
     expect(sent.type).toBe('application/problem+json');
-    expect(sent.body).toEqual({ type: 'https://errors.wechat-payment-session.dev/order-not-found', title: 'Order not found', status: 404, detail: 'No such order.', code: 'ORDER_NOT_FOUND', request_id: 'req-12345678' });
+    expect(sent.body).toEqual({ type: '/docs/problems#ORDER_NOT_FOUND', title: 'Order not found', status: 404, detail: 'No such order.', code: 'ORDER_NOT_FOUND', request_id: 'req-12345678' });
   });
 
   it('keeps the Retry-After header of a 429', () => {
