@@ -10,13 +10,17 @@ describe('database', () => {
   afterAll(() => orm.close());
   const sql = async <T>(query: string, values: unknown[] = []): Promise<T> => (await orm.em.getConnection().execute(query, values)) as T;
 
-  it('given the test database, when migrations are listed, then none is pending and the payment columns exist', async () => {
-    expect(await pendingMigrations(orm)).toEqual([]);
-    const columns = await sql<{ column_name: string; is_nullable: string }[]>(`select column_name, is_nullable from information_schema.columns where table_name = 'orders'`);
-    const byName = new Map(columns.map((c) => [c.column_name, c.is_nullable]));
-    for (const name of ['wechat_prepay_id', 'payment_token', 'payment_status', 'payment_requested_at', 'out_trade_no', 'trade_state']) {
-      expect(byName.get(name)).toBe('YES');
-    }
+  describe('given the test database', () => {
+    describe('when migrations are listed', () => {
+      it('finds none pending and the payment columns present', async () => {
+        expect(await pendingMigrations(orm)).toEqual([]);
+        const columns = await sql<{ column_name: string; is_nullable: string }[]>(`select column_name, is_nullable from information_schema.columns where table_name = 'orders'`);
+        const byName = new Map(columns.map((c) => [c.column_name, c.is_nullable]));
+        for (const name of ['wechat_prepay_id', 'payment_token', 'payment_status', 'payment_requested_at', 'out_trade_no', 'trade_state']) {
+          expect(byName.get(name)).toBe('YES');
+        }
+      });
+    });
   });
 
   describe('given an order written under the WeChat names (out_trade_no, trade_state)', () => {

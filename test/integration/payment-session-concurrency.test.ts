@@ -21,19 +21,23 @@ describe('one active transaction per order under concurrency', () => {
   });
   afterAll(() => stack.stop());
 
-  it('given 50 parallel session requests on one instance, then WeChat is called once and all 50 get identical parameters', async () => {
-    const order = await createPendingOrder(stack, traveler);
-    const callsBefore = (await sandboxCalls(stack, JSAPI)).length;
-    const answers = await Promise.all(Array.from({ length: 50 }, () => requestSession(stack, traveler, order.order_id)));
-    await expectOneTransaction(stack, order.order_id, answers, callsBefore);
+  describe('given 50 parallel session requests on one instance', () => {
+    it('calls WeChat once and gives all 50 identical parameters', async () => {
+      const order = await createPendingOrder(stack, traveler);
+      const callsBefore = (await sandboxCalls(stack, JSAPI)).length;
+      const answers = await Promise.all(Array.from({ length: 50 }, () => requestSession(stack, traveler, order.order_id)));
+      await expectOneTransaction(stack, order.order_id, answers, callsBefore);
+    });
   });
 
-  it('given 50 parallel session requests spread over two instances sharing the database, then WeChat is called once', async () => {
-    const order = await createPendingOrder(stack, traveler);
-    const callsBefore = (await sandboxCalls(stack, JSAPI)).length;
-    const answers = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => requestSession(stack, traveler, order.order_id, (stack.apis[i % 2] ?? stack.api).url)),
-    );
-    await expectOneTransaction(stack, order.order_id, answers, callsBefore);
+  describe('given 50 parallel session requests spread over two instances sharing the database', () => {
+    it('calls WeChat once', async () => {
+      const order = await createPendingOrder(stack, traveler);
+      const callsBefore = (await sandboxCalls(stack, JSAPI)).length;
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => requestSession(stack, traveler, order.order_id, (stack.apis[i % 2] ?? stack.api).url)),
+      );
+      await expectOneTransaction(stack, order.order_id, answers, callsBefore);
+    });
   });
 });

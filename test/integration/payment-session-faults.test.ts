@@ -37,7 +37,7 @@ describe('given WeChat Pay fails, when a session is created', () => {
     expect(new Set(body.prepayBodies).size).toBe(1);
   }
 
-  it.each([
+  describe.each([
     ['5xx after bounded retries', { status: 500, code: 'SYSTEM_ERROR', count: 3 }, 502, 'WECHAT_UNAVAILABLE', 'SYSTEMERROR'],
     ['429 after bounded retries', { status: 429, code: 'FREQUENCY_LIMITED', count: 3 }, 502, 'WECHAT_UNAVAILABLE', 'FREQUENCYLIMITED'],
     ['an error code (not retried)', { status: 400, code: 'PARAM_ERROR', count: 1 }, 502, 'WECHAT_UNAVAILABLE', 'PARAMERROR'],
@@ -47,43 +47,49 @@ describe('given WeChat Pay fails, when a session is created', () => {
     ['a stale response timestamp', { staleTimestamp: true, count: 1 }, 502, 'WECHAT_UNAVAILABLE', 'SIGNATURE_STALE_TIMESTAMP'],
     ['an unknown response serial', { unknownSerial: true, count: 1 }, 502, 'WECHAT_UNAVAILABLE', 'SIGNATURE_UNKNOWN_SERIAL'],
     ['a timeout', { delayMs: 2500, count: 1 }, 504, 'WECHAT_TIMEOUT', 'TIMEOUT'],
-  ])('given %s (fault %j), then %i %s, nothing half-written, then a clean retry', async (_name, fault, status, code, metricCode) => {
-    const order = await createPendingOrder(stack, traveler);
-    await injectFault(stack, { path: JSAPI, ...fault });
-    const errorsBefore = await metricValue(stack, 'payments_session_wechat_error_total', { code: metricCode });
-    const answer = await requestSession(stack, traveler, order.order_id);
-    expect(answer.status).toBe(status);
-    expect(answer.body).toMatchObject({ code, status, request_id: answer.headers.get('x-request-id') });
-    expect(answer.body.detail).not.toMatch(/SYSTEM_ERROR|PARAM_ERROR|signature|Request-ID/i);
-    expect(await metricValue(stack, 'payments_session_wechat_error_total', { code: metricCode })).toBe(errorsBefore + 1);
-    const outTradeNo = await expectNothingHalfWritten(order.order_id);
-    await call(stack.sandbox.url, 'DELETE', '/sandbox/faults');
-    await expectCleanRetry(order.order_id, outTradeNo);
+  ])('with %s (fault %j)', (_name, fault, status, code, metricCode) => {
+    it(`answers ${status} ${code}, leaves nothing half-written, and a retry succeeds cleanly`, async () => {
+      const order = await createPendingOrder(stack, traveler);
+      await injectFault(stack, { path: JSAPI, ...fault });
+      const errorsBefore = await metricValue(stack, 'payments_session_wechat_error_total', { code: metricCode });
+      const answer = await requestSession(stack, traveler, order.order_id);
+      expect(answer.status).toBe(status);
+      expect(answer.body).toMatchObject({ code, status, request_id: answer.headers.get('x-request-id') });
+      expect(answer.body.detail).not.toMatch(/SYSTEM_ERROR|PARAM_ERROR|signature|Request-ID/i);
+      expect(await metricValue(stack, 'payments_session_wechat_error_total', { code: metricCode })).toBe(errorsBefore + 1);
+      const outTradeNo = await expectNothingHalfWritten(order.order_id);
+      await call(stack.sandbox.url, 'DELETE', '/sandbox/faults');
+      await expectCleanRetry(order.order_id, outTradeNo);
+    });
   });
 
-  it('given WeChat answers ORDERPAID and the query confirms it, then the payment is recorded and 409 ORDER_ALREADY_PAID', async () => {
-    const order = await createPendingOrder(stack, traveler);
-    const session = await requestSession(stack, traveler, order.order_id);
-    await payInSandbox(stack, session.body);
-    await waitForStatus(stack, traveler, order.order_id, 'paid');
-    // As if the notification had been lost: our records still say pending and the parameters are stale.
-    await setOrderFields(stack, order.order_id, { status: 'pending', tradeState: 'NOTPAY', paymentRequestedAt: new Date(0) });
-    const answer = await requestSession(stack, traveler, order.order_id);
-    expect(answer.status).toBe(409);
-    expect(answer.body.code).toBe('ORDER_ALREADY_PAID');
-    expect((await findOrder(stack, order.order_id)).status).toBe('paid');
-    expect(await historyOf(stack, order.order_id)).toContainEqual(expect.objectContaining({ event: 'payment_succeeded', source: 'reconciler', toStatus: 'paid' }));
-    expect(await metricValue(stack, 'payments_session_wechat_error_total', { code: 'ORDERPAID' })).toBeGreaterThan(0);
+  describe('with ORDERPAID that the query confirms', () => {
+    it('records the payment and answers 409 ORDER_ALREADY_PAID', async () => {
+      const order = await createPendingOrder(stack, traveler);
+      const session = await requestSession(stack, traveler, order.order_id);
+      await payInSandbox(stack, session.body);
+      await waitForStatus(stack, traveler, order.order_id, 'paid');
+      // As if the notification had been lost: our records still say pending and the parameters are stale.
+      await setOrderFields(stack, order.order_id, { status: 'pending', tradeState: 'NOTPAY', paymentRequestedAt: new Date(0) });
+      const answer = await requestSession(stack, traveler, order.order_id);
+      expect(answer.status).toBe(409);
+      expect(answer.body.code).toBe('ORDER_ALREADY_PAID');
+      expect((await findOrder(stack, order.order_id)).status).toBe('paid');
+      expect(await historyOf(stack, order.order_id)).toContainEqual(expect.objectContaining({ event: 'payment_succeeded', source: 'reconciler', toStatus: 'paid' }));
+      expect(await metricValue(stack, 'payments_session_wechat_error_total', { code: 'ORDERPAID' })).toBeGreaterThan(0);
+    });
   });
 
-  it('given ORDERPAID that the query does not confirm, then 502 and the order stays pending', async () => {
-    const order = await createPendingOrder(stack, traveler);
-    await requestSession(stack, traveler, order.order_id);
-    await setOrderFields(stack, order.order_id, { paymentRequestedAt: new Date(0) });
-    await injectFault(stack, { path: JSAPI, status: 403, code: 'ORDERPAID', count: 1 });
-    const answer = await requestSession(stack, traveler, order.order_id);
-    expect(answer.status).toBe(502);
-    expect((await findOrder(stack, order.order_id)).status).toBe('pending');
+  describe('with ORDERPAID that the query does not confirm', () => {
+    it('answers 502 and the order stays pending', async () => {
+      const order = await createPendingOrder(stack, traveler);
+      await requestSession(stack, traveler, order.order_id);
+      await setOrderFields(stack, order.order_id, { paymentRequestedAt: new Date(0) });
+      await injectFault(stack, { path: JSAPI, status: 403, code: 'ORDERPAID', count: 1 });
+      const answer = await requestSession(stack, traveler, order.order_id);
+      expect(answer.status).toBe(502);
+      expect((await findOrder(stack, order.order_id)).status).toBe('pending');
+    });
   });
 });
 
@@ -94,7 +100,7 @@ describe('given another request holds the order longer than a WeChat call can ta
   });
   afterAll(() => stack.stop());
 
-  it('then the waiter gets 409 PAYMENT_IN_PROGRESS with Retry-After, not a 500, and succeeds once the lock is released', async () => {
+  it('answers the waiter 409 PAYMENT_IN_PROGRESS with Retry-After, not a 500, and succeeds once the lock is released', async () => {
     const traveler = await loginAs(stack);
     const order = await createPendingOrder(stack, traveler);
     const holder = new Client({ connectionString: process.env.DATABASE_URL });
@@ -147,7 +153,7 @@ describe('given the database connection dies right after WeChat answers', () => 
   });
   afterAll(() => stack.stop());
 
-  it('then the request fails, the process survives, and the retry re-sends the same out_trade_no with the same body', async () => {
+  it('fails the request, keeps the process alive, and the retry re-sends the same out_trade_no with the same body', async () => {
     const traveler = await loginAs(stack);
     const order = await createPendingOrder(stack, traveler);
     killNext = true;

@@ -30,36 +30,42 @@ describe('logs of payment sessions', () => {
 
   const failureLines = () => lines.filter((line) => line.msg === 'WeChat Pay prepay failed');
 
-  it('given WeChat answers an error, then one line carries its code, message and Request-ID, with the openid masked', async () => {
-    const order = await createPendingOrder(stack, traveler);
-    await injectFault(stack, { path: JSAPI, status: 500, code: 'SYSTEM_ERROR', count: 3 });
-    expect((await requestSession(stack, traveler, order.order_id)).status).toBe(502);
-    const calls = (await call<{ calls: { path: string; requestId?: string }[] }>(stack.sandbox.url, 'GET', '/sandbox/calls')).body.calls;
-    const lastRequestId = calls.filter((c) => c.path === JSAPI).at(-1)?.requestId;
-    const [line] = failureLines().filter((l) => l.orderId === order.order_id);
-    expect(line).toMatchObject({ wechatCode: 'SYSTEM_ERROR', wechatStatus: 500, wechatRequestId: lastRequestId, operation: expect.any(String) });
-    expect(String(line?.wechatMessage)).not.toHaveLength(0);
-    expect(line?.openid).toBe(`${traveler.openid.slice(0, 4)}…${traveler.openid.slice(-4)}`);
+  describe('given WeChat answers an error', () => {
+    it('logs one line with its code, message and Request-ID, with the openid masked', async () => {
+      const order = await createPendingOrder(stack, traveler);
+      await injectFault(stack, { path: JSAPI, status: 500, code: 'SYSTEM_ERROR', count: 3 });
+      expect((await requestSession(stack, traveler, order.order_id)).status).toBe(502);
+      const calls = (await call<{ calls: { path: string; requestId?: string }[] }>(stack.sandbox.url, 'GET', '/sandbox/calls')).body.calls;
+      const lastRequestId = calls.filter((c) => c.path === JSAPI).at(-1)?.requestId;
+      const [line] = failureLines().filter((l) => l.orderId === order.order_id);
+      expect(line).toMatchObject({ wechatCode: 'SYSTEM_ERROR', wechatStatus: 500, wechatRequestId: lastRequestId, operation: expect.any(String) });
+      expect(String(line?.wechatMessage)).not.toHaveLength(0);
+      expect(line?.openid).toBe(`${traveler.openid.slice(0, 4)}…${traveler.openid.slice(-4)}`);
+    });
   });
 
-  it('given a response with a bad signature, then the anomaly is logged as such', async () => {
-    const order = await createPendingOrder(stack, traveler);
-    await injectFault(stack, { path: JSAPI, badSignature: true, count: 1 });
-    expect((await requestSession(stack, traveler, order.order_id)).status).toBe(502);
-    expect(failureLines().find((l) => l.orderId === order.order_id)).toMatchObject({ wechatCode: 'SIGNATURE_BAD_SIGNATURE' });
+  describe('given a response with a bad signature', () => {
+    it('logs the anomaly as such', async () => {
+      const order = await createPendingOrder(stack, traveler);
+      await injectFault(stack, { path: JSAPI, badSignature: true, count: 1 });
+      expect((await requestSession(stack, traveler, order.order_id)).status).toBe(502);
+      expect(failureLines().find((l) => l.orderId === order.order_id)).toMatchObject({ wechatCode: 'SIGNATURE_BAD_SIGNATURE' });
+    });
   });
 
-  it('given sessions created and failed, then no line holds the paySign, a full openid, the APIv3 key, a private key or a token', async () => {
-    const order = await createPendingOrder(stack, traveler);
-    const session = await requestSession(stack, traveler, order.order_id);
-    expect(session.status).toBe(200);
-    const everything = raw.join('\n');
-    const { credentials } = stack.sandbox;
-    expect(everything).not.toContain(session.body.paySign);
-    expect(everything).not.toContain(traveler.openid);
-    expect(everything).not.toContain(credentials.apiV3Key);
-    expect(everything).not.toContain(credentials.merchant.privateKeyPem.split('\n')[1]);
-    expect(everything).not.toContain(traveler.token);
-    expect(everything).not.toContain('PRIVATE KEY');
+  describe('given sessions created and failed', () => {
+    it('no line holds the paySign, a full openid, the APIv3 key, a private key or a token', async () => {
+      const order = await createPendingOrder(stack, traveler);
+      const session = await requestSession(stack, traveler, order.order_id);
+      expect(session.status).toBe(200);
+      const everything = raw.join('\n');
+      const { credentials } = stack.sandbox;
+      expect(everything).not.toContain(session.body.paySign);
+      expect(everything).not.toContain(traveler.openid);
+      expect(everything).not.toContain(credentials.apiV3Key);
+      expect(everything).not.toContain(credentials.merchant.privateKeyPem.split('\n')[1]);
+      expect(everything).not.toContain(traveler.token);
+      expect(everything).not.toContain('PRIVATE KEY');
+    });
   });
 });

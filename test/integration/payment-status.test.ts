@@ -15,62 +15,80 @@ describe('GET /payments/{orderId}/status', () => {
   });
   afterAll(() => stack.stop());
 
-  it('given a pending order, then pending with its seat lock expiry', async () => {
-    const order = await createPendingOrder(stack, traveler);
-    const answer = await pollStatus(stack, traveler, order.order_id);
-    expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ status: 'pending', lock_expire_at: order.lock_expire_at });
+  describe('given a pending order', () => {
+    it('answers pending with its seat lock expiry', async () => {
+      const order = await createPendingOrder(stack, traveler);
+      const answer = await pollStatus(stack, traveler, order.order_id);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toEqual({ status: 'pending', lock_expire_at: order.lock_expire_at });
+    });
   });
 
-  it('given the webhook has marked the order paid, when polled, then status=paid; polling never calls WeChat', async () => {
-    const order = await createPendingOrder(stack, traveler);
-    const session = await requestSession(stack, traveler, order.order_id);
-    await payInSandbox(stack, session.body);
-    const callsBefore = (await sandboxCalls(stack)).length;
-    expect(await waitForStatus(stack, traveler, order.order_id, 'paid')).toBe('paid');
-    expect((await sandboxCalls(stack)).length).toBe(callsBefore);
+  describe('given the webhook has marked the order paid', () => {
+    describe('when polled', () => {
+      it('answers paid and never calls WeChat', async () => {
+        const order = await createPendingOrder(stack, traveler);
+        const session = await requestSession(stack, traveler, order.order_id);
+        await payInSandbox(stack, session.body);
+        const callsBefore = (await sandboxCalls(stack)).length;
+        expect(await waitForStatus(stack, traveler, order.order_id, 'paid')).toBe('paid');
+        expect((await sandboxCalls(stack)).length).toBe(callsBefore);
+      });
+    });
   });
 
-  it('given a pending order whose seat lock has expired, then it reads as cancelled', async () => {
-    const order = await createPendingOrder(stack, traveler);
-    await setOrderFields(stack, order.order_id, { lockExpireAt: new Date(stack.clock.now().getTime() - 1000) });
-    expect((await pollStatus(stack, traveler, order.order_id)).body.status).toBe('cancelled');
+  describe('given a pending order whose seat lock has expired', () => {
+    it('reads as cancelled', async () => {
+      const order = await createPendingOrder(stack, traveler);
+      await setOrderFields(stack, order.order_id, { lockExpireAt: new Date(stack.clock.now().getTime() - 1000) });
+      expect((await pollStatus(stack, traveler, order.order_id)).body.status).toBe('cancelled');
+    });
   });
 
-  it('given another traveler\'s order or an unknown one, then 404 ORDER_NOT_FOUND', async () => {
-    const bob = await loginAs(stack);
-    const bobsOrder = await createPendingOrder(stack, bob);
-    const foreign = await pollStatus(stack, traveler, bobsOrder.order_id);
-    const unknown = await pollStatus(stack, traveler, randomUUID());
-    expect([foreign.status, unknown.status]).toEqual([404, 404]);
-    expect(foreign.body.code).toBe('ORDER_NOT_FOUND');
-    expect(unknown.body.code).toBe('ORDER_NOT_FOUND');
+  describe('given another traveler\'s order or an unknown one', () => {
+    it('answers 404 ORDER_NOT_FOUND', async () => {
+      const bob = await loginAs(stack);
+      const bobsOrder = await createPendingOrder(stack, bob);
+      const foreign = await pollStatus(stack, traveler, bobsOrder.order_id);
+      const unknown = await pollStatus(stack, traveler, randomUUID());
+      expect([foreign.status, unknown.status]).toEqual([404, 404]);
+      expect(foreign.body.code).toBe('ORDER_NOT_FOUND');
+      expect(unknown.body.code).toBe('ORDER_NOT_FOUND');
+    });
   });
 
-  it('given a poll, when polled again within 3 s, then 429 with Retry-After and a problem body; after 3 s it is allowed again', async () => {
-    const order = await createPendingOrder(stack, traveler);
-    expect((await pollStatus(stack, traveler, order.order_id)).status).toBe(200);
-    const limited = await pollStatus(stack, traveler, order.order_id);
-    expect(limited.status).toBe(429);
-    const retryAfter = Number(limited.headers.get('retry-after'));
-    expect(retryAfter).toBeGreaterThanOrEqual(1);
-    expect(retryAfter).toBeLessThanOrEqual(3);
-    expect(limited.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(limited.body).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
-    await sleep(3100);
-    expect((await pollStatus(stack, traveler, order.order_id)).status).toBe(200);
+  describe('given a poll', () => {
+    describe('when polled again within 3 s', () => {
+      it('answers 429 with Retry-After and a problem body; after 3 s it is allowed again', async () => {
+        const order = await createPendingOrder(stack, traveler);
+        expect((await pollStatus(stack, traveler, order.order_id)).status).toBe(200);
+        const limited = await pollStatus(stack, traveler, order.order_id);
+        expect(limited.status).toBe(429);
+        const retryAfter = Number(limited.headers.get('retry-after'));
+        expect(retryAfter).toBeGreaterThanOrEqual(1);
+        expect(retryAfter).toBeLessThanOrEqual(3);
+        expect(limited.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(limited.body).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
+        await sleep(3100);
+        expect((await pollStatus(stack, traveler, order.order_id)).status).toBe(200);
+      });
+    });
   });
 
-  it('given a traveler spreading polls over many order ids, then the per-traveler ceiling answers 429', async () => {
-    const spreader = await loginAs(stack);
-    const statuses: number[] = [];
-    for (let i = 0; i < 31; i++) statuses.push((await pollStatus(stack, spreader, randomUUID())).status);
-    expect(statuses.slice(0, 30)).toEqual(Array(30).fill(404));
-    expect(statuses[30]).toBe(429);
+  describe('given a traveler spreading polls over many order ids', () => {
+    it('answers 429 at the per-traveler ceiling', async () => {
+      const spreader = await loginAs(stack);
+      const statuses: number[] = [];
+      for (let i = 0; i < 31; i++) statuses.push((await pollStatus(stack, spreader, randomUUID())).status);
+      expect(statuses.slice(0, 30)).toEqual(Array(30).fill(404));
+      expect(statuses[30]).toBe(429);
+    });
   });
 
-  it('given no token, then 401', async () => {
-    expect((await call(stack.api.url, 'GET', `/payments/${randomUUID()}/status`)).status).toBe(401);
+  describe('given no token', () => {
+    it('answers 401', async () => {
+      expect((await call(stack.api.url, 'GET', `/payments/${randomUUID()}/status`)).status).toBe(401);
+    });
   });
 });
 
@@ -81,15 +99,17 @@ describe('the poll limit shared through PostgreSQL (RATE_LIMIT_STORE=postgres)',
   });
   afterAll(() => stack.stop());
 
-  it('given 20 concurrent polls for one order over two instances, then exactly one is allowed, the rest get Retry-After', async () => {
-    const traveler = await loginAs(stack);
-    const order = await createPendingOrder(stack, traveler);
-    const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => call((stack.apis[i % 2] ?? stack.api).url, 'GET', `/payments/${order.order_id}/status`, { token: traveler.token })),
-    );
-    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
-    const limited = answers.filter((a) => a.status === 429);
-    expect(limited).toHaveLength(19);
-    for (const answer of limited) expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  describe('given 20 concurrent polls for one order over two instances', () => {
+    it('allows exactly one and answers the rest 429 with Retry-After', async () => {
+      const traveler = await loginAs(stack);
+      const order = await createPendingOrder(stack, traveler);
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => call((stack.apis[i % 2] ?? stack.api).url, 'GET', `/payments/${order.order_id}/status`, { token: traveler.token })),
+      );
+      expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+      const limited = answers.filter((a) => a.status === 429);
+      expect(limited).toHaveLength(19);
+      for (const answer of limited) expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    });
   });
 });

@@ -44,98 +44,116 @@ describe('POST /payments/wechat/notify: the sandbox WeChat Pay delivers', () => 
     return { stored, pay: () => payInSandbox(stack, session.body as PaymentSession) };
   }
 
-  it('given a pending order with a session, when the traveler pays, then it is paid within 2 s through one transition from the webhook', async () => {
-    const { stored, pay } = await payOrder();
-    const paidAt = Date.now();
-    expect((await pay()).status).toBe(200);
+  describe('given a pending order with a session', () => {
+    describe('when the traveler pays', () => {
+      it('pays it within 2 s through one transition from the webhook', async () => {
+        const { stored, pay } = await payOrder();
+        const paidAt = Date.now();
+        expect((await pay()).status).toBe(200);
 
-    const records = await waitForRecords(stack, stored, (r) => r.order.status === 'paid');
-    expect(Date.now() - paidAt).toBeLessThan(2000);
-    expect(records.order).toMatchObject({ status: 'paid', tradeState: 'SUCCESS', paidAfterCancel: false });
-    const [sent] = await waitUntilDelivered(stack, stored.outTradeNo);
-    expect(statusChanges(records)).toEqual([expect.objectContaining({ event: 'payment_succeeded', fromStatus: 'pending', toStatus: 'paid', source: 'webhook', notificationId: sent?.id })]);
-    expect(records.notifications).toEqual([{ id: sent?.id, event_type: 'TRANSACTION.SUCCESS', outcome: 'applied' }]);
-    expect(sent?.attempts).toEqual([expect.objectContaining({ kind: 'scheduled', status: 204 })]);
-  });
-
-  it('given the first delivery fails in the database (500), when the sandbox retries, then the order is paid once from the same notification id', async () => {
-    const { stored, pay } = await payOrder();
-    const removeFault = await failFirstPaymentSucceededInsert(stack, stored.orderId);
-    try {
-      expect((await pay()).status).toBe(200);
-      const records = await waitForRecords(stack, stored, (r) => r.order.status === 'paid');
-
-      const [sent, ...others] = await waitUntilDelivered(stack, stored.outTradeNo);
-      expect(others).toEqual([]);
-      expect(sent?.attempts.map((attempt) => attempt.status)).toEqual([500, 204]);
-      expect(statusChanges(records)).toEqual([expect.objectContaining({ event: 'payment_succeeded', toStatus: 'paid', notificationId: sent?.id })]);
-      // the failed attempt left nothing behind: its claim of the id was rolled back with the status change
-      expect(records.notifications).toEqual([{ id: sent?.id, event_type: 'TRANSACTION.SUCCESS', outcome: 'applied' }]);
-    } finally {
-      await removeFault();
-    }
-  });
-
-  it('given a signature probe from WeChat Pay, then it is refused with 401 FAIL, counted as a probe, and nothing is written', async () => {
-    const { stored } = await createOrderAwaitingPayment(stack);
-    const increase = await metricIncrease(stack, 'payments_notification_rejected_total', { reason: 'probe' }, async () => {
-      const answer = await call<{ refused: boolean; notification: SandboxNotification }>(stack.sandbox.url, 'POST', '/sandbox/probe-notification', { body: { out_trade_no: stored.outTradeNo } });
-      expect(answer.body.refused).toBe(true);
-      expect(answer.body.notification.attempts).toEqual([expect.objectContaining({ kind: 'probe', status: 401 })]);
+        const records = await waitForRecords(stack, stored, (r) => r.order.status === 'paid');
+        expect(Date.now() - paidAt).toBeLessThan(2000);
+        expect(records.order).toMatchObject({ status: 'paid', tradeState: 'SUCCESS', paidAfterCancel: false });
+        const [sent] = await waitUntilDelivered(stack, stored.outTradeNo);
+        expect(statusChanges(records)).toEqual([expect.objectContaining({ event: 'payment_succeeded', fromStatus: 'pending', toStatus: 'paid', source: 'webhook', notificationId: sent?.id })]);
+        expect(records.notifications).toEqual([{ id: sent?.id, event_type: 'TRANSACTION.SUCCESS', outcome: 'applied' }]);
+        expect(sent?.attempts).toEqual([expect.objectContaining({ kind: 'scheduled', status: 204 })]);
+      });
     });
-    expect(increase).toBe(1);
-    const records = await readPaymentRecords(stack, stored);
-    expect(records.order.status).toBe('pending');
-    expect(webhookRows(records)).toEqual([]);
-    expect(records.notifications).toEqual([]);
+
+    describe('when the first delivery fails in the database (500) and the sandbox retries', () => {
+      it('pays it once from the same notification id', async () => {
+        const { stored, pay } = await payOrder();
+        const removeFault = await failFirstPaymentSucceededInsert(stack, stored.orderId);
+        try {
+          expect((await pay()).status).toBe(200);
+          const records = await waitForRecords(stack, stored, (r) => r.order.status === 'paid');
+
+          const [sent, ...others] = await waitUntilDelivered(stack, stored.outTradeNo);
+          expect(others).toEqual([]);
+          expect(sent?.attempts.map((attempt) => attempt.status)).toEqual([500, 204]);
+          expect(statusChanges(records)).toEqual([expect.objectContaining({ event: 'payment_succeeded', toStatus: 'paid', notificationId: sent?.id })]);
+          // the failed attempt left nothing behind: its claim of the id was rolled back with the status change
+          expect(records.notifications).toEqual([{ id: sent?.id, event_type: 'TRANSACTION.SUCCESS', outcome: 'applied' }]);
+        } finally {
+          await removeFault();
+        }
+      });
+    });
   });
 
-  it('given the sandbox redelivers a notification already applied, then 204 and only a duplicate is counted', async () => {
-    const { stored, pay } = await payOrder();
-    await pay();
-    await waitForRecords(stack, stored, (r) => r.order.status === 'paid');
-    const [sent] = await sandboxNotificationsOf(stack, stored.outTradeNo);
-
-    const increase = await metricIncrease(stack, 'payments_notification_duplicate_total', {}, async () => {
-      const resent = await call<{ attempt: { status: number } }>(stack.sandbox.url, 'POST', '/sandbox/notifications/resend', { body: { id: sent?.id } });
-      expect(resent.body.attempt.status).toBe(204);
+  describe('given a signature probe from WeChat Pay', () => {
+    it('refuses it with 401 FAIL, counts it as a probe and writes nothing', async () => {
+      const { stored } = await createOrderAwaitingPayment(stack);
+      const increase = await metricIncrease(stack, 'payments_notification_rejected_total', { reason: 'probe' }, async () => {
+        const answer = await call<{ refused: boolean; notification: SandboxNotification }>(stack.sandbox.url, 'POST', '/sandbox/probe-notification', { body: { out_trade_no: stored.outTradeNo } });
+        expect(answer.body.refused).toBe(true);
+        expect(answer.body.notification.attempts).toEqual([expect.objectContaining({ kind: 'probe', status: 401 })]);
+      });
+      expect(increase).toBe(1);
+      const records = await readPaymentRecords(stack, stored);
+      expect(records.order.status).toBe('pending');
+      expect(webhookRows(records)).toEqual([]);
+      expect(records.notifications).toEqual([]);
     });
-    expect(increase).toBe(1);
-    const records = await readPaymentRecords(stack, stored);
-    expect(eventsNamed(records, 'payment_succeeded')).toHaveLength(1);
-    expect(webhookRows(records)).toHaveLength(1);
+  });
+
+  describe('given the sandbox redelivers a notification already applied', () => {
+    it('answers 204 and counts only a duplicate', async () => {
+      const { stored, pay } = await payOrder();
+      await pay();
+      await waitForRecords(stack, stored, (r) => r.order.status === 'paid');
+      const [sent] = await sandboxNotificationsOf(stack, stored.outTradeNo);
+
+      const increase = await metricIncrease(stack, 'payments_notification_duplicate_total', {}, async () => {
+        const resent = await call<{ attempt: { status: number } }>(stack.sandbox.url, 'POST', '/sandbox/notifications/resend', { body: { id: sent?.id } });
+        expect(resent.body.attempt.status).toBe(204);
+      });
+      expect(increase).toBe(1);
+      const records = await readPaymentRecords(stack, stored);
+      expect(eventsNamed(records, 'payment_succeeded')).toHaveLength(1);
+      expect(webhookRows(records)).toHaveLength(1);
+    });
   });
 });
 
 describe('POST /payments/wechat/notify: WeChat Pay key modes', () => {
-  it('given an API configured with both keys, when a notification is signed with the platform certificate, then it verifies and the order is paid', async () => {
-    const stack = await startTestStack({ keyMode: 'both' });
-    try {
-      const { stored } = await createOrderAwaitingPayment(stack);
-      const notification = buildNotification(stack, paidTransaction(stack, stored));
-      const answer = await deliverNotification(stack, notification.body, signNotification(stack, notification.body, { key: 'platform-certificate' }));
-      expect(answer.status).toBe(204);
-      expect((await readPaymentRecords(stack, stored)).order.status).toBe('paid');
-    } finally {
-      await stack.stop();
-    }
+  describe('given an API configured with both keys', () => {
+    describe('when a notification is signed with the platform certificate', () => {
+      it('verifies it and pays the order', async () => {
+        const stack = await startTestStack({ keyMode: 'both' });
+        try {
+          const { stored } = await createOrderAwaitingPayment(stack);
+          const notification = buildNotification(stack, paidTransaction(stack, stored));
+          const answer = await deliverNotification(stack, notification.body, signNotification(stack, notification.body, { key: 'platform-certificate' }));
+          expect(answer.status).toBe(204);
+          expect((await readPaymentRecords(stack, stored)).order.status).toBe('paid');
+        } finally {
+          await stack.stop();
+        }
+      });
+    });
   });
 
-  it.each([
+  describe.each([
     ['platform certificates only', 'platform-certificate', 'platform-certificate'],
     ['both keys, while WeChat alternates between them (a migration)', 'both', 'alternate'],
-  ] as const)('given an API verifying with %s, when the traveler pays in the sandbox, then the session and the notification verify and the order is paid', async (_name, keyMode, signingMode) => {
-    const stack = await startTestStack({ keyMode, signingMode });
-    try {
-      for (let i = 0; i < 2; i++) {
-        const { traveler, stored } = await createOrderAwaitingPayment(stack);
-        const session = await requestSession(stack, traveler, stored.orderId);
-        expect(session.status).toBe(200);
-        expect((await payInSandbox(stack, session.body as PaymentSession)).status).toBe(200);
-        expect((await waitForRecords(stack, stored, (records) => records.order.status === 'paid')).order.status).toBe('paid');
-      }
-    } finally {
-      await stack.stop();
-    }
+  ] as const)('given an API verifying with %s', (_name, keyMode, signingMode) => {
+    describe('when the traveler pays in the sandbox', () => {
+      it('verifies the session and the notification and pays the order', async () => {
+        const stack = await startTestStack({ keyMode, signingMode });
+        try {
+          for (let i = 0; i < 2; i++) {
+            const { traveler, stored } = await createOrderAwaitingPayment(stack);
+            const session = await requestSession(stack, traveler, stored.orderId);
+            expect(session.status).toBe(200);
+            expect((await payInSandbox(stack, session.body as PaymentSession)).status).toBe(200);
+            expect((await waitForRecords(stack, stored, (records) => records.order.status === 'paid')).order.status).toBe('paid');
+          }
+        } finally {
+          await stack.stop();
+        }
+      });
+    });
   });
 });

@@ -83,51 +83,59 @@ describe('POST /payments/wechat/notify: verification', () => {
     return { stored, transaction, notification: buildNotification(stack, transaction) };
   }
 
-  it.each(refusals)('given %s, then 401 {"code":"FAIL"}, nothing is written and the refusal is counted under reason=%s', async (_name, reason, breakage) => {
-    const { stored, notification, transaction } = await successNotification();
-    const { body, headers } = await breakage(stack, notification, transaction);
+  describe.each(refusals)('given %s', (_name, reason, breakage) => {
+    it(`answers 401 {"code":"FAIL"}, writes nothing and counts the refusal under reason=${reason}`, async () => {
+      const { stored, notification, transaction } = await successNotification();
+      const { body, headers } = await breakage(stack, notification, transaction);
 
-    let answer: Awaited<ReturnType<typeof deliverNotification>> | undefined;
-    const increase = await metricIncrease(stack, 'payments_notification_rejected_total', { reason }, async () => {
-      answer = await deliverNotification(stack, body, headers);
+      let answer: Awaited<ReturnType<typeof deliverNotification>> | undefined;
+      const increase = await metricIncrease(stack, 'payments_notification_rejected_total', { reason }, async () => {
+        answer = await deliverNotification(stack, body, headers);
+      });
+
+      expect(answer?.status).toBe(401);
+      expect(answer?.body).toMatchObject({ code: 'FAIL' });
+      expect(increase).toBe(1);
+      const records = await readPaymentRecords(stack, stored);
+      expect(records.order).toMatchObject({ status: 'pending', tradeState: 'NOTPAY', paidAfterCancel: false });
+      expect(webhookRows(records)).toEqual([]);
+      expect(records.notifications).toEqual([]);
     });
-
-    expect(answer?.status).toBe(401);
-    expect(answer?.body).toMatchObject({ code: 'FAIL' });
-    expect(increase).toBe(1);
-    const records = await readPaymentRecords(stack, stored);
-    expect(records.order).toMatchObject({ status: 'pending', tradeState: 'NOTPAY', paidAfterCancel: false });
-    expect(webhookRows(records)).toEqual([]);
-    expect(records.notifications).toEqual([]);
   });
 
-  it.each([
+  describe.each([
     ['a timestamp 300 s old', -300],
     ['a timestamp 300 s ahead', 300],
-  ])('given %s (the edge of the window), then the notification is accepted and the order paid', async (_name, offsetSeconds) => {
-    const { stored, notification } = await successNotification();
-    const { body, headers } = await signedAtOffset(offsetSeconds)(stack, notification, {});
-    expect((await deliverNotification(stack, body, headers)).status).toBe(204);
-    expect((await readPaymentRecords(stack, stored)).order.status).toBe('paid');
+  ])('given %s (the edge of the window)', (_name, offsetSeconds) => {
+    it('accepts the notification and pays the order', async () => {
+      const { stored, notification } = await successNotification();
+      const { body, headers } = await signedAtOffset(offsetSeconds)(stack, notification, {});
+      expect((await deliverNotification(stack, body, headers)).status).toBe(204);
+      expect((await readPaymentRecords(stack, stored)).order.status).toBe('paid');
+    });
   });
 
-  it('given a signed body over the 64 KB limit, then 413 {"code":"FAIL"} (a client error, never a 5xx) and nothing is written', async () => {
-    const { stored, notification, transaction } = await successNotification();
-    const { body, headers } = await rewrittenThenSigned((envelope) => Object.assign(envelope, { padding: 'x'.repeat(70 * 1024) }))(stack, notification, transaction);
+  describe('given a signed body over the 64 KB limit', () => {
+    it('answers 413 {"code":"FAIL"} (a client error, never a 5xx) and writes nothing', async () => {
+      const { stored, notification, transaction } = await successNotification();
+      const { body, headers } = await rewrittenThenSigned((envelope) => Object.assign(envelope, { padding: 'x'.repeat(70 * 1024) }))(stack, notification, transaction);
 
-    const answer = await deliverNotification(stack, body, headers);
+      const answer = await deliverNotification(stack, body, headers);
 
-    expect({ status: answer.status, code: answer.body?.code }).toEqual({ status: 413, code: 'FAIL' });
-    const records = await readPaymentRecords(stack, stored);
-    expect(records.order.status).toBe('pending');
-    expect(records.notifications).toEqual([]);
+      expect({ status: answer.status, code: answer.body?.code }).toEqual({ status: 413, code: 'FAIL' });
+      const records = await readPaymentRecords(stack, stored);
+      expect(records.order.status).toBe('pending');
+      expect(records.notifications).toEqual([]);
+    });
   });
 
-  it('given a body with \\u escapes delivered exactly as signed, then it is accepted (the raw bytes are verified, not a re-serialisation)', async () => {
-    const { stored, notification } = await successNotification();
-    const body = escapeNonAscii(notification.body);
-    expect(body).not.toBe(notification.body);
-    expect((await deliverNotification(stack, body, signNotification(stack, body))).status).toBe(204);
-    expect((await readPaymentRecords(stack, stored)).order.status).toBe('paid');
+  describe('given a body with \\u escapes delivered exactly as signed', () => {
+    it('accepts it: the raw bytes are verified, not a re-serialisation', async () => {
+      const { stored, notification } = await successNotification();
+      const body = escapeNonAscii(notification.body);
+      expect(body).not.toBe(notification.body);
+      expect((await deliverNotification(stack, body, signNotification(stack, body))).status).toBe(204);
+      expect((await readPaymentRecords(stack, stored)).order.status).toBe('paid');
+    });
   });
 });

@@ -101,112 +101,136 @@ const requestPayment = (sandbox: RunningSandbox, payment: MiniProgramPayment) =>
 describe('given the sandbox signs with the WeChat Pay public key', () => {
   const sandbox = () => sandboxSigning('public-key');
 
-  it('when our client orders, queries and closes, then every answer verifies', async () => {
-    const client = clientOf(sandbox(), 'public-key');
-    const order = newOrder();
+  describe('when our client orders, queries and closes', () => {
+    it('verifies every answer', async () => {
+      const client = clientOf(sandbox(), 'public-key');
+      const order = newOrder();
 
-    const { prepayId } = await client.createJsapiPrepay(order);
-    expect(prepayId).toMatch(/^wx/);
-    await expect(client.queryByOutTradeNo(order.out_trade_no)).resolves.toMatchObject({ out_trade_no: order.out_trade_no, trade_state: 'NOTPAY' });
-    await expect(client.closeTransaction(order.out_trade_no)).resolves.toBeUndefined();
-    await expect(client.queryByOutTradeNo(order.out_trade_no)).resolves.toMatchObject({ trade_state: 'CLOSED' });
+      const { prepayId } = await client.createJsapiPrepay(order);
+      expect(prepayId).toMatch(/^wx/);
+      await expect(client.queryByOutTradeNo(order.out_trade_no)).resolves.toMatchObject({ out_trade_no: order.out_trade_no, trade_state: 'NOTPAY' });
+      await expect(client.closeTransaction(order.out_trade_no)).resolves.toBeUndefined();
+      await expect(client.queryByOutTradeNo(order.out_trade_no)).resolves.toMatchObject({ trade_state: 'CLOSED' });
+    });
   });
 
-  it('when the same order is re-sent after a lost answer, then the byte-identical retry is accepted as the same order', async () => {
-    await control(sandbox(), 'POST', '/sandbox/faults', { path: '/v3/pay/transactions/jsapi', drop: true });
-    await expect(clientOf(sandbox(), 'public-key').createJsapiPrepay(newOrder())).resolves.toMatchObject({ prepayId: expect.stringMatching(/^wx/) });
+  describe('when the same order is re-sent after a lost answer', () => {
+    it('accepts the byte-identical retry as the same order', async () => {
+      await control(sandbox(), 'POST', '/sandbox/faults', { path: '/v3/pay/transactions/jsapi', drop: true });
+      await expect(clientOf(sandbox(), 'public-key').createJsapiPrepay(newOrder())).resolves.toMatchObject({ prepayId: expect.stringMatching(/^wx/) });
+    });
   });
 
-  it('when a merchant configured only platform certificates calls it, then the answers are refused as unknown_serial', async () => {
-    await expect(clientOf(sandbox(), 'platform-certificate').createJsapiPrepay(newOrder())).rejects.toMatchObject({ reason: 'unknown_serial' });
+  describe('when a merchant configured only platform certificates calls it', () => {
+    it('has the answers refused as unknown_serial', async () => {
+      await expect(clientOf(sandbox(), 'platform-certificate').createJsapiPrepay(newOrder())).rejects.toMatchObject({ reason: 'unknown_serial' });
+    });
   });
 
-  it.each([
+  describe.each([
     ['badSignature', 'bad_signature'],
     ['staleTimestamp', 'stale_timestamp'],
     ['unknownSerial', 'unknown_serial'],
     ['probeSignature', 'probe'],
-  ])('when the sandbox answers with %s, then our client rejects it (%s)', async (fault, reason) => {
-    await control(sandbox(), 'POST', '/sandbox/faults', { path: '/v3/pay/transactions/jsapi', [fault]: true });
-    const failure = await clientOf(sandbox(), 'public-key').createJsapiPrepay(newOrder()).catch((err: unknown) => err);
+  ])('when the sandbox answers with %s', (fault, reason) => {
+    it(`our client rejects it (${reason})`, async () => {
+      await control(sandbox(), 'POST', '/sandbox/faults', { path: '/v3/pay/transactions/jsapi', [fault]: true });
+      const failure = await clientOf(sandbox(), 'public-key').createJsapiPrepay(newOrder()).catch((err: unknown) => err);
 
-    expect(failure).toBeInstanceOf(WechatPayVerificationError);
-    expect(failure).toMatchObject({ reason, requestId: expect.any(String) });
-  });
-
-  it('when the sandbox answers 500 SYSTEM_ERROR once, then our client retries and gets the prepay_id', async () => {
-    await control(sandbox(), 'POST', '/sandbox/faults', { path: '/v3/pay/transactions/jsapi', status: 500, unsigned: true });
-    await expect(clientOf(sandbox(), 'public-key').createJsapiPrepay(newOrder())).resolves.toMatchObject({ prepayId: expect.stringMatching(/^wx/) });
-  });
-
-  it('when the sandbox is slower than the timeout, then our client gives up with a timeout error', async () => {
-    await control(sandbox(), 'POST', '/sandbox/faults', { path: '/v3/pay/transactions/jsapi', delayMs: 1500 });
-    await expect(clientOf(sandbox(), 'public-key', 300).createJsapiPrepay(newOrder())).rejects.toBeInstanceOf(WechatPayTimeoutError);
-  });
-
-  it('when the connection keeps dropping, then our client reports a network error after its retries', async () => {
-    await control(sandbox(), 'POST', '/sandbox/faults', { path: '/v3/pay/transactions/jsapi', drop: true, count: 3 });
-    await expect(clientOf(sandbox(), 'public-key').createJsapiPrepay(newOrder())).rejects.toBeInstanceOf(WechatPayNetworkError);
-  });
-
-  it('when wx.requestPayment gets a tampered paySign, then the sandbox refuses it; the genuine one pays and notifies', async () => {
-    const client = clientOf(sandbox(), 'public-key');
-    const order = newOrder(8800);
-    const { prepayId } = await client.createJsapiPrepay(order);
-    const payment = client.buildMiniProgramPayment(prepayId);
-    const before = notifyUrl.parsed.length;
-
-    const tampered = await requestPayment(sandbox(), { ...payment, paySign: `${payment.paySign.startsWith('A') ? 'B' : 'A'}${payment.paySign.slice(1)}` });
-    expect(tampered).toMatchObject({ status: 400, body: { errMsg: expect.stringContaining('支付验证签名失败') } });
-    await expect(requestPayment(sandbox(), payment)).resolves.toMatchObject({ status: 200, body: { errMsg: 'requestPayment:ok' } });
-
-    const notification = (await notifyUrl.waitFor(before + 1))[before];
-    expect(notification).toMatchObject({
-      ok: true,
-      envelope: { event_type: 'TRANSACTION.SUCCESS' },
-      transaction: { out_trade_no: order.out_trade_no, mchid: credentials.mchId, appid: credentials.appId, trade_state: 'SUCCESS', amount: { total: 8800 }, payer: { openid } },
+      expect(failure).toBeInstanceOf(WechatPayVerificationError);
+      expect(failure).toMatchObject({ reason, requestId: expect.any(String) });
     });
-    await expect(client.queryByOutTradeNo(order.out_trade_no)).resolves.toMatchObject({ trade_state: 'SUCCESS' });
   });
 
-  it('when the sandbox probes our notify_url with WECHATPAY/SIGNTEST/, then the parser refuses it and the webhook answers 4xx', async () => {
-    const order = newOrder();
-    await clientOf(sandbox(), 'public-key').createJsapiPrepay(order);
-    const before = notifyUrl.parsed.length;
+  describe('when the sandbox answers 500 SYSTEM_ERROR once', () => {
+    it('our client retries and gets the prepay_id', async () => {
+      await control(sandbox(), 'POST', '/sandbox/faults', { path: '/v3/pay/transactions/jsapi', status: 500, unsigned: true });
+      await expect(clientOf(sandbox(), 'public-key').createJsapiPrepay(newOrder())).resolves.toMatchObject({ prepayId: expect.stringMatching(/^wx/) });
+    });
+  });
 
-    const probe = await control(sandbox(), 'POST', '/sandbox/probe-notification', { out_trade_no: order.out_trade_no });
+  describe('when the sandbox is slower than the timeout', () => {
+    it('our client gives up with a timeout error', async () => {
+      await control(sandbox(), 'POST', '/sandbox/faults', { path: '/v3/pay/transactions/jsapi', delayMs: 1500 });
+      await expect(clientOf(sandbox(), 'public-key', 300).createJsapiPrepay(newOrder())).rejects.toBeInstanceOf(WechatPayTimeoutError);
+    });
+  });
 
-    expect(probe.body).toMatchObject({ refused: true });
-    expect(notifyUrl.parsed[before]).toMatchObject({ ok: false, reason: 'probe' });
+  describe('when the connection keeps dropping', () => {
+    it('our client reports a network error after its retries', async () => {
+      await control(sandbox(), 'POST', '/sandbox/faults', { path: '/v3/pay/transactions/jsapi', drop: true, count: 3 });
+      await expect(clientOf(sandbox(), 'public-key').createJsapiPrepay(newOrder())).rejects.toBeInstanceOf(WechatPayNetworkError);
+    });
+  });
+
+  describe('when wx.requestPayment gets a tampered paySign', () => {
+    it('the sandbox refuses it; the genuine one pays and notifies', async () => {
+      const client = clientOf(sandbox(), 'public-key');
+      const order = newOrder(8800);
+      const { prepayId } = await client.createJsapiPrepay(order);
+      const payment = client.buildMiniProgramPayment(prepayId);
+      const before = notifyUrl.parsed.length;
+
+      const tampered = await requestPayment(sandbox(), { ...payment, paySign: `${payment.paySign.startsWith('A') ? 'B' : 'A'}${payment.paySign.slice(1)}` });
+      expect(tampered).toMatchObject({ status: 400, body: { errMsg: expect.stringContaining('支付验证签名失败') } });
+      await expect(requestPayment(sandbox(), payment)).resolves.toMatchObject({ status: 200, body: { errMsg: 'requestPayment:ok' } });
+
+      const notification = (await notifyUrl.waitFor(before + 1))[before];
+      expect(notification).toMatchObject({
+        ok: true,
+        envelope: { event_type: 'TRANSACTION.SUCCESS' },
+        transaction: { out_trade_no: order.out_trade_no, mchid: credentials.mchId, appid: credentials.appId, trade_state: 'SUCCESS', amount: { total: 8800 }, payer: { openid } },
+      });
+      await expect(client.queryByOutTradeNo(order.out_trade_no)).resolves.toMatchObject({ trade_state: 'SUCCESS' });
+    });
+  });
+
+  describe('when the sandbox probes our notify_url with WECHATPAY/SIGNTEST/', () => {
+    it('the parser refuses it and the webhook answers 4xx', async () => {
+      const order = newOrder();
+      await clientOf(sandbox(), 'public-key').createJsapiPrepay(order);
+      const before = notifyUrl.parsed.length;
+
+      const probe = await control(sandbox(), 'POST', '/sandbox/probe-notification', { out_trade_no: order.out_trade_no });
+
+      expect(probe.body).toMatchObject({ refused: true });
+      expect(notifyUrl.parsed[before]).toMatchObject({ ok: false, reason: 'probe' });
+    });
   });
 });
 
 describe('given the sandbox signs with a platform certificate', () => {
-  it('when a platform-certificate merchant orders and queries, then every answer verifies', async () => {
-    const client = clientOf(sandboxSigning('platform-certificate'), 'platform-certificate');
-    const order = newOrder();
-    await expect(client.createJsapiPrepay(order)).resolves.toMatchObject({ prepayId: expect.stringMatching(/^wx/) });
-    await expect(client.queryByOutTradeNo(order.out_trade_no)).resolves.toMatchObject({ trade_state: 'NOTPAY' });
+  describe('when a platform-certificate merchant orders and queries', () => {
+    it('verifies every answer', async () => {
+      const client = clientOf(sandboxSigning('platform-certificate'), 'platform-certificate');
+      const order = newOrder();
+      await expect(client.createJsapiPrepay(order)).resolves.toMatchObject({ prepayId: expect.stringMatching(/^wx/) });
+      await expect(client.queryByOutTradeNo(order.out_trade_no)).resolves.toMatchObject({ trade_state: 'NOTPAY' });
+    });
   });
 
-  it('when a public-key-only merchant calls it, then the answers are refused as unknown_serial', async () => {
-    await expect(clientOf(sandboxSigning('platform-certificate'), 'public-key').createJsapiPrepay(newOrder())).rejects.toMatchObject({ reason: 'unknown_serial' });
+  describe('when a public-key-only merchant calls it', () => {
+    it('has the answers refused as unknown_serial', async () => {
+      await expect(clientOf(sandboxSigning('platform-certificate'), 'public-key').createJsapiPrepay(newOrder())).rejects.toMatchObject({ reason: 'unknown_serial' });
+    });
   });
 });
 
 describe('given the sandbox migrates between both keys', () => {
-  it('when a merchant configured with both pays twice, then answers and notifications signed by either key verify', async () => {
-    const sandbox = sandboxSigning('alternate');
-    const client = clientOf(sandbox, 'both');
-    const before = notifyUrl.parsed.length;
+  describe('when a merchant configured with both pays twice', () => {
+    it('verifies answers and notifications signed by either key', async () => {
+      const sandbox = sandboxSigning('alternate');
+      const client = clientOf(sandbox, 'both');
+      const before = notifyUrl.parsed.length;
 
-    for (const order of [newOrder(100), newOrder(200)]) {
-      const { prepayId } = await client.createJsapiPrepay(order);
-      await expect(requestPayment(sandbox, client.buildMiniProgramPayment(prepayId))).resolves.toMatchObject({ status: 200 });
-      await notifyUrl.waitFor(notifyUrl.parsed.length + 1);
-    }
+      for (const order of [newOrder(100), newOrder(200)]) {
+        const { prepayId } = await client.createJsapiPrepay(order);
+        await expect(requestPayment(sandbox, client.buildMiniProgramPayment(prepayId))).resolves.toMatchObject({ status: 200 });
+        await notifyUrl.waitFor(notifyUrl.parsed.length + 1);
+      }
 
-    const keyKinds = notifyUrl.parsed.slice(before).map((result) => (result.ok ? result.verifiedWith.keyKind : result.reason));
-    expect(keyKinds.sort()).toEqual(['platform_certificate', 'wechatpay_public_key']);
+      const keyKinds = notifyUrl.parsed.slice(before).map((result) => (result.ok ? result.verifiedWith.keyKind : result.reason));
+      expect(keyKinds.sort()).toEqual(['platform_certificate', 'wechatpay_public_key']);
+    });
   });
 });

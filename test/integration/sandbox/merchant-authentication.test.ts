@@ -16,67 +16,93 @@ describe('sandbox WeChat Pay: merchant Authorization', () => {
     expect(json()).toMatchObject({ code: 'SIGN_ERROR', message: expect.any(String), detail: { field } });
   };
 
-  it('given a correctly signed call, when it reaches the sandbox, then it is processed (404 for an unknown order)', async () => {
-    const answer = await wechat.call({ method: 'GET', path: queryPath() });
-    expect(answer.status).toBe(404);
-    expect(answer.json()).toMatchObject({ code: 'ORDER_NOT_EXIST' });
+  describe('given a correctly signed call', () => {
+    describe('when it reaches the sandbox', () => {
+      it('is processed (404 for an unknown order)', async () => {
+        const answer = await wechat.call({ method: 'GET', path: queryPath() });
+        expect(answer.status).toBe(404);
+        expect(answer.json()).toMatchObject({ code: 'ORDER_NOT_EXIST' });
+      });
+    });
   });
 
-  it('given no Authorization header, then 401 SIGN_ERROR', async () => {
-    await expectSignError(wechat.call({ method: 'GET', path: queryPath(), tamper: { omitAuthorization: true } }), 'Authorization');
+  describe('given no Authorization header', () => {
+    it('answers 401 SIGN_ERROR', async () => {
+      await expectSignError(wechat.call({ method: 'GET', path: queryPath(), tamper: { omitAuthorization: true } }), 'Authorization');
+    });
   });
 
-  it('given a signature made with another key, then 401 SIGN_ERROR with what the sandbox signed', async () => {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const answer = await wechat.call({ method: 'GET', path: queryPath(), tamper: { privateKey } });
-    expect(answer.status).toBe(401);
-    expect(answer.json()).toMatchObject({ code: 'SIGN_ERROR', detail: { field: 'signature', sign_information: { method: 'GET', url: queryPath() } } });
+  describe('given a signature made with another key', () => {
+    it('answers 401 SIGN_ERROR with what the sandbox signed', async () => {
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const answer = await wechat.call({ method: 'GET', path: queryPath(), tamper: { privateKey } });
+      expect(answer.status).toBe(401);
+      expect(answer.json()).toMatchObject({ code: 'SIGN_ERROR', detail: { field: 'signature', sign_information: { method: 'GET', url: queryPath() } } });
+    });
   });
 
-  it('given a body that differs from the signed one by one space, then 401 SIGN_ERROR', async () => {
-    const body = JSON.stringify({ mchid: wechat.credentials.mchId });
-    const path = '/v3/pay/transactions/out-trade-no/UNKNOWN001/close';
-    await expectSignError(wechat.call({ method: 'POST', path, body, tamper: { signedBody: `${body} ` } }), 'signature');
+  describe('given a body that differs from the signed one by one space', () => {
+    it('answers 401 SIGN_ERROR', async () => {
+      const body = JSON.stringify({ mchid: wechat.credentials.mchId });
+      const path = '/v3/pay/transactions/out-trade-no/UNKNOWN001/close';
+      await expectSignError(wechat.call({ method: 'POST', path, body, tamper: { signedBody: `${body} ` } }), 'signature');
+    });
   });
 
-  it('given a signature over the path without its query string, then 401 SIGN_ERROR (the query is part of what is signed)', async () => {
-    const path = queryPath();
-    await expectSignError(wechat.call({ method: 'GET', path, tamper: { signedPath: path.split('?')[0] } }), 'signature');
+  describe('given a signature over the path without its query string', () => {
+    it('answers 401 SIGN_ERROR (the query is part of what is signed)', async () => {
+      const path = queryPath();
+      await expectSignError(wechat.call({ method: 'GET', path, tamper: { signedPath: path.split('?')[0] } }), 'signature');
+    });
   });
 
-  it('given a timestamp 6 minutes old, then 401 SIGN_ERROR', async () => {
-    const stale = String(Math.floor(Date.now() / 1000) - 360);
-    await expectSignError(wechat.call({ method: 'GET', path: queryPath(), tamper: { timestamp: stale } }), 'timestamp');
+  describe('given a timestamp 6 minutes old', () => {
+    it('answers 401 SIGN_ERROR', async () => {
+      const stale = String(Math.floor(Date.now() / 1000) - 360);
+      await expectSignError(wechat.call({ method: 'GET', path: queryPath(), tamper: { timestamp: stale } }), 'timestamp');
+    });
   });
 
-  it('given a timestamp 4 minutes old, then the call is accepted', async () => {
-    const recent = String(Math.floor(Date.now() / 1000) - 240);
-    expect((await wechat.call({ method: 'GET', path: queryPath(), tamper: { timestamp: recent } })).status).toBe(404);
+  describe('given a timestamp 4 minutes old', () => {
+    it('accepts the call', async () => {
+      const recent = String(Math.floor(Date.now() / 1000) - 240);
+      expect((await wechat.call({ method: 'GET', path: queryPath(), tamper: { timestamp: recent } })).status).toBe(404);
+    });
   });
 
-  it('given the platform certificate serial as serial_no (not the merchant certificate), then 401 SIGN_ERROR', async () => {
-    await expectSignError(wechat.call({ method: 'GET', path: queryPath(), tamper: { serialNo: wechat.credentials.platformCertificate.serialNo } }), 'serial_no');
+  describe('given the platform certificate serial as serial_no (not the merchant certificate)', () => {
+    it('answers 401 SIGN_ERROR', async () => {
+      await expectSignError(wechat.call({ method: 'GET', path: queryPath(), tamper: { serialNo: wechat.credentials.platformCertificate.serialNo } }), 'serial_no');
+    });
   });
 
-  it('given another mchid in Authorization, then 401 SIGN_ERROR', async () => {
-    await expectSignError(wechat.call({ method: 'GET', path: queryPath(), tamper: { mchid: '1900000109' } }), 'mchid');
+  describe('given another mchid in Authorization', () => {
+    it('answers 401 SIGN_ERROR', async () => {
+      await expectSignError(wechat.call({ method: 'GET', path: queryPath(), tamper: { mchid: '1900000109' } }), 'mchid');
+    });
   });
 
-  it('given a 401, then the refusal itself is signed and carries a Request-ID ending in 268443699', async () => {
-    const answer = await wechat.call({ method: 'GET', path: queryPath(), tamper: { omitAuthorization: true } });
-    expect(answer.headers.get('Request-ID')).toMatch(/^[0-9A-F]+-268443699$/);
-    expect(answer.headers.get('Wechatpay-Signature')).toBeTruthy();
+  describe('given a 401', () => {
+    it('signs the refusal itself and gives it a Request-ID ending in 268443699', async () => {
+      const answer = await wechat.call({ method: 'GET', path: queryPath(), tamper: { omitAuthorization: true } });
+      expect(answer.headers.get('Request-ID')).toMatch(/^[0-9A-F]+-268443699$/);
+      expect(answer.headers.get('Wechatpay-Signature')).toBeTruthy();
+    });
   });
 
-  it('given a signed call with Accept: text/html, then 400 PARAM_ERROR naming the header', async () => {
-    const answer = await wechat.call({ method: 'GET', path: queryPath(), headers: { Accept: 'text/html' } });
-    expect(answer.status).toBe(400);
-    expect(answer.json()).toMatchObject({ code: 'PARAM_ERROR', detail: { field: 'Accept', location: 'header' } });
+  describe('given a signed call with Accept: text/html', () => {
+    it('answers 400 PARAM_ERROR naming the header', async () => {
+      const answer = await wechat.call({ method: 'GET', path: queryPath(), headers: { Accept: 'text/html' } });
+      expect(answer.status).toBe(400);
+      expect(answer.json()).toMatchObject({ code: 'PARAM_ERROR', detail: { field: 'Accept', location: 'header' } });
+    });
   });
 
-  it('given a Wechatpay-Serial the merchant was never given, then 400 PARAM_ERROR naming the header', async () => {
-    const answer = await wechat.call({ method: 'GET', path: queryPath(), headers: { 'Wechatpay-Serial': wechat.credentials.merchant.serialNo } });
-    expect(answer.status).toBe(400);
-    expect(answer.json()).toMatchObject({ code: 'PARAM_ERROR', detail: { field: 'Wechatpay-Serial' } });
+  describe('given a Wechatpay-Serial the merchant was never given', () => {
+    it('answers 400 PARAM_ERROR naming the header', async () => {
+      const answer = await wechat.call({ method: 'GET', path: queryPath(), headers: { 'Wechatpay-Serial': wechat.credentials.merchant.serialNo } });
+      expect(answer.status).toBe(400);
+      expect(answer.json()).toMatchObject({ code: 'PARAM_ERROR', detail: { field: 'Wechatpay-Serial' } });
+    });
   });
 });

@@ -16,7 +16,7 @@ describe('sandbox WeChat Pay: POST /v3/pay/transactions/jsapi', () => {
 
   const sendRaw = (body: string) => wechat.call({ method: 'POST', path: '/v3/pay/transactions/jsapi', body, now });
 
-  describe('given an invalid body, then 400 with the field in detail', () => {
+  describe('given an invalid body', () => {
     const cases: [string, Record<string, unknown>, string, string][] = [
       ['amount 0', { amount: { total: 0, currency: 'CNY' } }, 'PARAM_ERROR', '/amount/total'],
       ['amount in yuan (a float)', { amount: { total: 55.3 } }, 'PARAM_ERROR', '/amount/total'],
@@ -36,7 +36,7 @@ describe('sandbox WeChat Pay: POST /v3/pay/transactions/jsapi', () => {
       ['an unknown field', { total_fee: 100 }, 'PARAM_ERROR', '/total_fee'],
       ['an openid issued under another appid', { payer: { openid: deriveOpenid('wx0000000000000000', 'alice') } }, 'PARAM_ERROR', '/payer/openid'],
     ];
-    it.each(cases)('%s', async (_name, overrides, code, field) => {
+    it.each(cases)('with %s, answers 400 with the field in detail', async (_name, overrides, code, field) => {
       const answer = await wechat.prepay(overrides, now);
       expect(answer.status).toBe(400);
       expect(answer.json()).toMatchObject({ code, message: expect.any(String), detail: { field, location: 'body' } });
@@ -44,88 +44,112 @@ describe('sandbox WeChat Pay: POST /v3/pay/transactions/jsapi', () => {
     });
   });
 
-  it('given another appid, then 400 APPID_MCHID_NOT_MATCH', async () => {
-    const answer = await wechat.prepay({ appid: 'wx0000000000000000' }, now);
-    expect(answer.status).toBe(400);
-    expect(answer.json()).toMatchObject({ code: 'APPID_MCHID_NOT_MATCH' });
+  describe('given another appid', () => {
+    it('answers 400 APPID_MCHID_NOT_MATCH', async () => {
+      const answer = await wechat.prepay({ appid: 'wx0000000000000000' }, now);
+      expect(answer.status).toBe(400);
+      expect(answer.json()).toMatchObject({ code: 'APPID_MCHID_NOT_MATCH' });
+    });
   });
 
-  it('given a body that is not JSON, then 400 PARAM_ERROR', async () => {
-    const answer = await sendRaw('{"appid":');
-    expect(answer.status).toBe(400);
-    expect(answer.json()).toMatchObject({ code: 'PARAM_ERROR' });
+  describe('given a body that is not JSON', () => {
+    it('answers 400 PARAM_ERROR', async () => {
+      const answer = await sendRaw('{"appid":');
+      expect(answer.status).toBe(400);
+      expect(answer.json()).toMatchObject({ code: 'PARAM_ERROR' });
+    });
   });
 
-  it('given a loopback http notify_url (tests), then the order is accepted', async () => {
-    expect((await wechat.prepay({ notify_url: 'http://127.0.0.1:3000/payments/wechat/notify' }, now)).status).toBe(200);
+  describe('given a loopback http notify_url (tests)', () => {
+    it('accepts the order', async () => {
+      expect((await wechat.prepay({ notify_url: 'http://127.0.0.1:3000/payments/wechat/notify' }, now)).status).toBe(200);
+    });
   });
 
-  it('given the same out_trade_no re-sent byte for byte, then 200 with the same prepay_id', async () => {
-    const body = JSON.stringify(prepayBody(wechat.credentials));
-    const first = await sendRaw(body);
-    const second = await sendRaw(body);
-    expect(first.status).toBe(200);
-    expect(second.status).toBe(200);
-    expect(second.json().prepay_id).toBe(first.json().prepay_id);
+  describe('given the same out_trade_no re-sent byte for byte', () => {
+    it('answers 200 with the same prepay_id', async () => {
+      const body = JSON.stringify(prepayBody(wechat.credentials));
+      const first = await sendRaw(body);
+      const second = await sendRaw(body);
+      expect(first.status).toBe(200);
+      expect(second.status).toBe(200);
+      expect(second.json().prepay_id).toBe(first.json().prepay_id);
+    });
   });
 
-  it('given the same parameters with another key order, then 400 INVALID_REQUEST 268498688 (bytes differ)', async () => {
-    const body = prepayBody(wechat.credentials);
-    await sendRaw(JSON.stringify(body));
-    const { appid, ...rest } = body;
-    const answer = await sendRaw(JSON.stringify({ ...rest, appid }));
-    expect(answer.status).toBe(400);
-    expect(answer.json()).toMatchObject({ code: 'INVALID_REQUEST', message: '请求重入时，参数与首次请求时不一致' });
-    expect(answer.headers.get('Request-ID')).toMatch(/-268498688$/);
+  describe('given the same parameters with another key order', () => {
+    it('answers 400 INVALID_REQUEST 268498688 (bytes differ)', async () => {
+      const body = prepayBody(wechat.credentials);
+      await sendRaw(JSON.stringify(body));
+      const { appid, ...rest } = body;
+      const answer = await sendRaw(JSON.stringify({ ...rest, appid }));
+      expect(answer.status).toBe(400);
+      expect(answer.json()).toMatchObject({ code: 'INVALID_REQUEST', message: '请求重入时，参数与首次请求时不一致' });
+      expect(answer.headers.get('Request-ID')).toMatch(/-268498688$/);
+    });
   });
 
-  it('given the same out_trade_no with another amount, then 400 INVALID_REQUEST; the stored raw bodies show both', async () => {
-    const outTradeNo = uniqueOutTradeNo();
-    await wechat.prepay({ out_trade_no: outTradeNo }, now);
-    const answer = await wechat.prepay({ out_trade_no: outTradeNo, amount: { total: 5531, currency: 'CNY' } }, now);
-    expect(answer.json()).toMatchObject({ code: 'INVALID_REQUEST' });
-    const stored = await wechat.control<{ prepayBodies: string[] }>('GET', `/sandbox/transactions/${outTradeNo}`);
-    expect(stored.body.prepayBodies).toHaveLength(2);
-    expect(JSON.parse(stored.body.prepayBodies[1]!).amount.total).toBe(5531);
+  describe('given the same out_trade_no with another amount', () => {
+    it('answers 400 INVALID_REQUEST; the stored raw bodies show both', async () => {
+      const outTradeNo = uniqueOutTradeNo();
+      await wechat.prepay({ out_trade_no: outTradeNo }, now);
+      const answer = await wechat.prepay({ out_trade_no: outTradeNo, amount: { total: 5531, currency: 'CNY' } }, now);
+      expect(answer.json()).toMatchObject({ code: 'INVALID_REQUEST' });
+      const stored = await wechat.control<{ prepayBodies: string[] }>('GET', `/sandbox/transactions/${outTradeNo}`);
+      expect(stored.body.prepayBodies).toHaveLength(2);
+      expect(JSON.parse(stored.body.prepayBodies[1]!).amount.total).toBe(5531);
+    });
   });
 
-  it('given an identical re-send more than 2 hours later, then a new prepay_id; within 2 hours the same one', async () => {
-    const body = JSON.stringify(prepayBody(wechat.credentials));
-    const first = (await sendRaw(body)).json().prepay_id;
-    clockOffsetMs = 119 * 60 * 1000;
-    expect((await sendRaw(body)).json().prepay_id).toBe(first);
-    clockOffsetMs = 121 * 60 * 1000;
-    const renewed = (await sendRaw(body)).json().prepay_id;
-    expect(renewed).not.toBe(first);
-    expect(renewed).toMatch(/^wx/);
+  describe('given an identical re-send more than 2 hours later', () => {
+    it('answers a new prepay_id; within 2 hours the same one', async () => {
+      const body = JSON.stringify(prepayBody(wechat.credentials));
+      const first = (await sendRaw(body)).json().prepay_id;
+      clockOffsetMs = 119 * 60 * 1000;
+      expect((await sendRaw(body)).json().prepay_id).toBe(first);
+      clockOffsetMs = 121 * 60 * 1000;
+      const renewed = (await sendRaw(body)).json().prepay_id;
+      expect(renewed).not.toBe(first);
+      expect(renewed).toMatch(/^wx/);
+    });
   });
 
-  it('given a closed order, when it is ordered again, then 400 ORDER_CLOSED', async () => {
-    const body = JSON.stringify(prepayBody(wechat.credentials));
-    await sendRaw(body);
-    const outTradeNo = JSON.parse(body).out_trade_no as string;
-    const close = await wechat.call({ method: 'POST', path: `/v3/pay/transactions/out-trade-no/${outTradeNo}/close`, body: { mchid: wechat.credentials.mchId }, now });
-    expect(close.status).toBe(204);
-    const answer = await sendRaw(body);
-    expect(answer.status).toBe(400);
-    expect(answer.json()).toMatchObject({ code: 'ORDER_CLOSED' });
+  describe('given a closed order', () => {
+    describe('when it is ordered again', () => {
+      it('answers 400 ORDER_CLOSED', async () => {
+        const body = JSON.stringify(prepayBody(wechat.credentials));
+        await sendRaw(body);
+        const outTradeNo = JSON.parse(body).out_trade_no as string;
+        const close = await wechat.call({ method: 'POST', path: `/v3/pay/transactions/out-trade-no/${outTradeNo}/close`, body: { mchid: wechat.credentials.mchId }, now });
+        expect(close.status).toBe(204);
+        const answer = await sendRaw(body);
+        expect(answer.status).toBe(400);
+        expect(answer.json()).toMatchObject({ code: 'ORDER_CLOSED' });
+      });
+    });
   });
 
-  it('given a paid order, when it is ordered again, then 403 ORDERPAID', async () => {
-    const body = JSON.stringify(prepayBody(wechat.credentials));
-    const prepayId = (await sendRaw(body)).json().prepay_id as string;
-    expect((await wechat.requestPayment(prepayId)).status).toBe(200);
-    const answer = await sendRaw(body);
-    expect(answer.status).toBe(403);
-    expect(answer.json()).toMatchObject({ code: 'ORDERPAID' });
+  describe('given a paid order', () => {
+    describe('when it is ordered again', () => {
+      it('answers 403 ORDERPAID', async () => {
+        const body = JSON.stringify(prepayBody(wechat.credentials));
+        const prepayId = (await sendRaw(body)).json().prepay_id as string;
+        expect((await wechat.requestPayment(prepayId)).status).toBe(200);
+        const answer = await sendRaw(body);
+        expect(answer.status).toBe(403);
+        expect(answer.json()).toMatchObject({ code: 'ORDERPAID' });
+      });
+    });
   });
 
-  it('given a time_expire in the past, then the order is closed one minute after creation (raised to creation + 1 min)', async () => {
-    const outTradeNo = uniqueOutTradeNo();
-    expect((await wechat.prepay({ out_trade_no: outTradeNo, time_expire: '2020-01-01T00:00:00+08:00' }, now)).status).toBe(200);
-    const query = () => wechat.call({ method: 'GET', path: `/v3/pay/transactions/out-trade-no/${outTradeNo}?mchid=${wechat.credentials.mchId}`, now });
-    expect((await query()).json().trade_state).toBe('NOTPAY');
-    clockOffsetMs = 61 * 1000;
-    expect((await query()).json().trade_state).toBe('CLOSED');
+  describe('given a time_expire in the past', () => {
+    it('closes the order one minute after creation (raised to creation + 1 min)', async () => {
+      const outTradeNo = uniqueOutTradeNo();
+      expect((await wechat.prepay({ out_trade_no: outTradeNo, time_expire: '2020-01-01T00:00:00+08:00' }, now)).status).toBe(200);
+      const query = () => wechat.call({ method: 'GET', path: `/v3/pay/transactions/out-trade-no/${outTradeNo}?mchid=${wechat.credentials.mchId}`, now });
+      expect((await query()).json().trade_state).toBe('NOTPAY');
+      clockOffsetMs = 61 * 1000;
+      expect((await query()).json().trade_state).toBe('CLOSED');
+    });
   });
 });

@@ -12,56 +12,66 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 describe('loadConfig', () => {
-  it('given nothing, then sandbox mode with the documented defaults', () => {
-    const config = loadConfig({});
-    expect(config).toMatchObject({ mode: 'sandbox', port: 3000, host: '127.0.0.1', sandboxPort: 3100, seatLockMinutes: 15, sessionReuseSeconds: 600, rateLimitStore: 'memory', validateResponses: true });
-    expect(config.wechat).toBeUndefined();
-    expect(config.databaseUrl).toBeUndefined();
-  });
-
-  it('given several malformed variables, then one error names every one of them', () => {
-    const problems = problemsOf({ PORT: 'eighty', RATE_LIMIT_STORE: 'redis', DATABASE_URL: 'mysql://x', JWT_SECRET: 'short', LOG_LEVEL: 'loud' });
-    expect(problems.join('\n')).toEqual(expect.stringContaining('PORT'));
-    for (const name of ['PORT', 'RATE_LIMIT_STORE', 'DATABASE_URL', 'JWT_SECRET', 'LOG_LEVEL']) {
-      expect(problems.some((p) => p.startsWith(name))).toBe(true);
-    }
-    expect(problems).toHaveLength(5);
-  });
-
-  it('given one merchant variable, then live mode and every missing merchant variable is named', () => {
-    const problems = problemsOf({ WECHATPAY_MCH_ID: '1900000001' });
-    for (const name of ['WECHAT_APP_ID', 'WECHAT_APP_SECRET', 'WECHATPAY_MERCHANT_CERT', 'WECHATPAY_MERCHANT_PRIVATE_KEY', 'WECHATPAY_API_V3_KEY', 'WECHATPAY_NOTIFY_URL']) {
-      expect(problems).toContain(`${name} is required`);
-    }
-    expect(problems.some((p) => p.includes('WECHATPAY_PUBLIC_KEY'))).toBe(true);
-  });
-
-  it('given production without merchant settings or JWT secret, then both are refused', () => {
-    const problems = problemsOf({ NODE_ENV: 'production' });
-    expect(problems.some((p) => p.startsWith('JWT_SECRET'))).toBe(true);
-    expect(problems.some((p) => p.startsWith('production needs the merchant settings'))).toBe(true);
-  });
-
-  it('given a notify URL with a query string, a 31-byte APIv3 key and a bad public key id, then each is named', () => {
-    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const problems = problemsOf({
-      WECHAT_APP_ID: 'wx1',
-      WECHAT_APP_SECRET: 's',
-      WECHATPAY_MCH_ID: '1',
-      WECHATPAY_MERCHANT_CERT: '-----BEGIN CERTIFICATE-----\\nnot a cert\\n-----END CERTIFICATE-----',
-      WECHATPAY_MERCHANT_SERIAL_NO: 'ABC',
-      WECHATPAY_MERCHANT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-      WECHATPAY_API_V3_KEY: 'x'.repeat(31),
-      WECHATPAY_PUBLIC_KEY_ID: 'KEY_1',
-      WECHATPAY_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-      WECHATPAY_NOTIFY_URL: 'https://example.com/notify?x=1',
+  describe('given nothing', () => {
+    it('runs in sandbox mode with the documented defaults', () => {
+      const config = loadConfig({});
+      expect(config).toMatchObject({ mode: 'sandbox', port: 3000, host: '127.0.0.1', sandboxPort: 3100, seatLockMinutes: 15, sessionReuseSeconds: 600, rateLimitStore: 'memory', validateResponses: true });
+      expect(config.wechat).toBeUndefined();
+      expect(config.databaseUrl).toBeUndefined();
     });
-    expect(problems).toEqual(
-      expect.arrayContaining([
-        'WECHATPAY_API_V3_KEY must be exactly 32 bytes',
-        'WECHATPAY_PUBLIC_KEY_ID must start with PUB_KEY_ID_ when WECHATPAY_PUBLIC_KEY is set',
-        'WECHATPAY_NOTIFY_URL must not carry a query string (a WeChat Pay rule)',
-      ]),
-    );
+  });
+
+  describe('given several malformed variables', () => {
+    it('throws one error naming every one of them', () => {
+      const problems = problemsOf({ PORT: 'eighty', RATE_LIMIT_STORE: 'redis', DATABASE_URL: 'mysql://x', JWT_SECRET: 'short', LOG_LEVEL: 'loud' });
+      expect(problems.join('\n')).toEqual(expect.stringContaining('PORT'));
+      for (const name of ['PORT', 'RATE_LIMIT_STORE', 'DATABASE_URL', 'JWT_SECRET', 'LOG_LEVEL']) {
+        expect(problems.some((p) => p.startsWith(name))).toBe(true);
+      }
+      expect(problems).toHaveLength(5);
+    });
+  });
+
+  describe('given one merchant variable', () => {
+    it('runs in live mode and names every missing merchant variable', () => {
+      const problems = problemsOf({ WECHATPAY_MCH_ID: '1900000001' });
+      for (const name of ['WECHAT_APP_ID', 'WECHAT_APP_SECRET', 'WECHATPAY_MERCHANT_CERT', 'WECHATPAY_MERCHANT_PRIVATE_KEY', 'WECHATPAY_API_V3_KEY', 'WECHATPAY_NOTIFY_URL']) {
+        expect(problems).toContain(`${name} is required`);
+      }
+      expect(problems.some((p) => p.includes('WECHATPAY_PUBLIC_KEY'))).toBe(true);
+    });
+  });
+
+  describe('given production without merchant settings or JWT secret', () => {
+    it('refuses both', () => {
+      const problems = problemsOf({ NODE_ENV: 'production' });
+      expect(problems.some((p) => p.startsWith('JWT_SECRET'))).toBe(true);
+      expect(problems.some((p) => p.startsWith('production needs the merchant settings'))).toBe(true);
+    });
+  });
+
+  describe('given a notify URL with a query string, a 31-byte APIv3 key and a bad public key id', () => {
+    it('names each of them', () => {
+      const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const problems = problemsOf({
+        WECHAT_APP_ID: 'wx1',
+        WECHAT_APP_SECRET: 's',
+        WECHATPAY_MCH_ID: '1',
+        WECHATPAY_MERCHANT_CERT: '-----BEGIN CERTIFICATE-----\\nnot a cert\\n-----END CERTIFICATE-----',
+        WECHATPAY_MERCHANT_SERIAL_NO: 'ABC',
+        WECHATPAY_MERCHANT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        WECHATPAY_API_V3_KEY: 'x'.repeat(31),
+        WECHATPAY_PUBLIC_KEY_ID: 'KEY_1',
+        WECHATPAY_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        WECHATPAY_NOTIFY_URL: 'https://example.com/notify?x=1',
+      });
+      expect(problems).toEqual(
+        expect.arrayContaining([
+          'WECHATPAY_API_V3_KEY must be exactly 32 bytes',
+          'WECHATPAY_PUBLIC_KEY_ID must start with PUB_KEY_ID_ when WECHATPAY_PUBLIC_KEY is set',
+          'WECHATPAY_NOTIFY_URL must not carry a query string (a WeChat Pay rule)',
+        ]),
+      );
+    });
   });
 });

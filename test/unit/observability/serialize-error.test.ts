@@ -12,19 +12,23 @@ function failedInsert(): UniqueConstraintViolationException {
 }
 
 describe('log serialization', () => {
-  it('given a database error, then the log keeps its code and constraint and withholds the SQL values and detail', () => {
-    const lines: string[] = [];
-    const logger = pino({ serializers: { err: serializeError } }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
-    logger.error({ err: failedInsert() }, 'login failed');
-    const line = lines.join('');
-    expect(line).toContain('"code":"23505"');
-    expect(line).toContain('users_openid_key');
-    expect(line).not.toContain('oUpF8uMuAJO_M2pxb1Q9zNjWeS6o');
-    expect(line).not.toContain('HyVFkGl5F5OQWJZZaNzBBg==');
+  describe('given a database error', () => {
+    it('keeps its code and constraint in the log and withholds the SQL values and detail', () => {
+      const lines: string[] = [];
+      const logger = pino({ serializers: { err: serializeError } }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
+      logger.error({ err: failedInsert() }, 'login failed');
+      const line = lines.join('');
+      expect(line).toContain('"code":"23505"');
+      expect(line).toContain('users_openid_key');
+      expect(line).not.toContain('oUpF8uMuAJO_M2pxb1Q9zNjWeS6o');
+      expect(line).not.toContain('HyVFkGl5F5OQWJZZaNzBBg==');
+    });
   });
 
-  it('given any other error, then it is serialized as usual', () => {
-    expect(serializeError(new Error('boom'))).toMatchObject({ type: 'Error', message: 'boom' });
+  describe('given any other error', () => {
+    it('serializes it as usual', () => {
+      expect(serializeError(new Error('boom'))).toMatchObject({ type: 'Error', message: 'boom' });
+    });
   });
 
   it('masks openids to their first and last four characters', () => {
