@@ -2,7 +2,20 @@ const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
 module.exports = tseslint.config(
-  { ignores: ['dist/', 'generated/', 'node_modules/', 'reports/', '.data/', 'coverage/', 'miniprogram-sdk/dist/', 'miniprogram-sdk/src/generated/', 'examples/miniprogram/miniprogram_npm/', 'examples/miniprogram/node_modules/'] },
+  {
+    ignores: [
+      'dist/',
+      'generated/',
+      'node_modules/',
+      'reports/',
+      '.data/',
+      'coverage/',
+      'miniprogram-sdk/dist/',
+      'miniprogram-sdk/src/generated/',
+      'examples/miniprogram/miniprogram_npm/',
+      'examples/miniprogram/node_modules/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

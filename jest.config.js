@@ -11,7 +11,10 @@ module.exports = {
   // Integration tests start servers and a database; a generous ceiling, not a performance check.
   testTimeout: 60000,
   // CI keeps JUnit XML beside Newman's; the console output stays Jest's own.
-  reporters: ['default', ['jest-junit', { outputDirectory: 'reports/jest', outputName: 'junit.xml', suiteNameTemplate: '{displayName}: {filepath}', addFileAttribute: 'true' }]],
+  reporters: [
+    'default',
+    ['jest-junit', { outputDirectory: 'reports/jest', outputName: 'junit.xml', suiteNameTemplate: '{displayName}: {filepath}', addFileAttribute: 'true' }],
+  ],
   // Collected with --coverage (npm test). V8's own counters: no instrumenting transform, so little extra time.
   coverageProvider: 'v8',
   collectCoverageFrom: ['src/**/*.ts', '!src/**/*.d.ts'],

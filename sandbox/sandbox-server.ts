@@ -19,7 +19,9 @@ import { TransactionsStore } from './pay-api/transactions-store';
 import { replyError, sendWechatPayReply } from './pay-api/wechat-pay-reply';
 
 /** WeChat's retry delays after a failed notification delivery (SK-CB §重试机制), in ms. */
-export const WECHAT_NOTIFICATION_SCHEDULE_MS: readonly number[] = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600].map((seconds) => seconds * 1000);
+export const WECHAT_NOTIFICATION_SCHEDULE_MS: readonly number[] = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600].map(
+  (seconds) => seconds * 1000,
+);
 
 export interface SandboxOptions {
   credentials: SandboxCredentials;
@@ -81,7 +83,10 @@ function recordCalls(ctx: SandboxContext): RequestHandler {
     res.on('finish', () => {
       call.status = res.statusCode;
       call.requestId = res.getHeader('Request-ID')?.toString();
-      ctx.logger?.info({ method: call.method, path: call.path, status: call.status, requestId: call.requestId, fault: call.fault }, 'sandbox answered a WeChat call');
+      ctx.logger?.info(
+        { method: call.method, path: call.path, status: call.status, requestId: call.requestId, fault: call.fault },
+        'sandbox answered a WeChat call',
+      );
     });
     next();
   };
@@ -128,7 +133,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     port,
     credentials: options.credentials,
     signingMode: ctx.signer.mode,
-    wechatPaySettings: ({ notifyUrl, keyMode = 'both', timeoutMs }) => sandboxWechatPaySettings(options.credentials, { baseUrl: url, notifyUrl, keyMode, timeoutMs }),
+    wechatPaySettings: ({ notifyUrl, keyMode = 'both', timeoutMs }) =>
+      sandboxWechatPaySettings(options.credentials, { baseUrl: url, notifyUrl, keyMode, timeoutMs }),
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         ctx.notifications.stop();

@@ -67,24 +67,42 @@ async function main(): Promise<void> {
     const rssBefore = process.memoryUsage().rss;
     const travelers = Array.from({ length: ORDERS }, (_, i) => `bench${i}`);
     const tokens: string[] = [];
-    report('POST /auth/wechat/login', await measure(travelers, async (name) => {
-      const answer = await post(`${base}/auth/wechat/login`, { code: `${name}-${randomUUID()}` });
-      tokens.push(answer.json.token as string);
-      return answer.status;
-    }));
+    report(
+      'POST /auth/wechat/login',
+      await measure(travelers, async (name) => {
+        const answer = await post(`${base}/auth/wechat/login`, { code: `${name}-${randomUUID()}` });
+        tokens.push(answer.json.token as string);
+        return answer.status;
+      }),
+    );
     const orders: { token: string; id: string }[] = [];
-    report('POST /orders', await measure(tokens, async (token) => {
-      const answer = await post(`${base}/orders`, { amount: 8800, description: 'bench' }, { authorization: `Bearer ${token}`, 'Idempotency-Key': randomUUID() });
-      orders.push({ token, id: answer.json.order_id as string });
-      return answer.status;
-    }));
-    const session = (order: { token: string; id: string }) => post(`${base}/payments/session`, { order_id: order.id }, { authorization: `Bearer ${order.token}` }).then((a) => a.status);
+    report(
+      'POST /orders',
+      await measure(tokens, async (token) => {
+        const answer = await post(
+          `${base}/orders`,
+          { amount: 8800, description: 'bench' },
+          { authorization: `Bearer ${token}`, 'Idempotency-Key': randomUUID() },
+        );
+        orders.push({ token, id: answer.json.order_id as string });
+        return answer.status;
+      }),
+    );
+    const session = (order: { token: string; id: string }) =>
+      post(`${base}/payments/session`, { order_id: order.id }, { authorization: `Bearer ${order.token}` }).then((a) => a.status);
     report('POST /payments/session (new)', await measure(orders, session));
     report('POST /payments/session (repeat)', await measure(orders, session));
-    report('GET /payments/{id}/status', await measure(orders, async (order) =>
-      (await fetch(`${base}/payments/${order.id}/status`, { headers: { authorization: `Bearer ${order.token}` } })).status));
+    report(
+      'GET /payments/{id}/status',
+      await measure(
+        orders,
+        async (order) => (await fetch(`${base}/payments/${order.id}/status`, { headers: { authorization: `Bearer ${order.token}` } })).status,
+      ),
+    );
     const rssAfter = process.memoryUsage().rss;
-    process.stdout.write(`memory (API + sandbox in this process): rss ${(rssBefore / 2 ** 20).toFixed(0)} MiB → ${(rssAfter / 2 ** 20).toFixed(0)} MiB, heap used ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB\n`);
+    process.stdout.write(
+      `memory (API + sandbox in this process): rss ${(rssBefore / 2 ** 20).toFixed(0)} MiB → ${(rssAfter / 2 ** 20).toFixed(0)} MiB, heap used ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB\n`,
+    );
   } finally {
     await api?.stop();
     await sandbox.close();

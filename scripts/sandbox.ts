@@ -13,13 +13,15 @@ const SIGNING_MODES: readonly SigningMode[] = ['public-key', 'platform-certifica
 
 function readSigningMode(): SigningMode {
   const value = process.env.WECHAT_SANDBOX_SIGNING_MODE ?? 'public-key';
-  if (!(SIGNING_MODES as readonly string[]).includes(value)) throw new ConfigError([`WECHAT_SANDBOX_SIGNING_MODE must be one of ${SIGNING_MODES.join(', ')}, got "${value}"`]);
+  if (!(SIGNING_MODES as readonly string[]).includes(value))
+    throw new ConfigError([`WECHAT_SANDBOX_SIGNING_MODE must be one of ${SIGNING_MODES.join(', ')}, got "${value}"`]);
   return value as SigningMode;
 }
 
 function readTimeScale(): number {
   const value = Number(process.env.WECHAT_SANDBOX_TIME_SCALE ?? '1');
-  if (!Number.isFinite(value) || value <= 0) throw new ConfigError([`WECHAT_SANDBOX_TIME_SCALE must be a positive number, got "${process.env.WECHAT_SANDBOX_TIME_SCALE}"`]);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new ConfigError([`WECHAT_SANDBOX_TIME_SCALE must be a positive number, got "${process.env.WECHAT_SANDBOX_TIME_SCALE}"`]);
   return value;
 }
 

@@ -52,7 +52,10 @@ async function sandboxPhase(tally: Tally): Promise<void> {
     {
       collection: COLLECTION_FILE,
       environment: resolve(ROOT, 'postman', 'sandbox.postman_environment.json'),
-      envVar: [{ key: 'baseUrl', value: proxyUrl }, { key: 'sandboxUrl', value: api.sandboxUrl }],
+      envVar: [
+        { key: 'baseUrl', value: proxyUrl },
+        { key: 'sandboxUrl', value: api.sandboxUrl },
+      ],
       folder: SANDBOX_FOLDER,
       reporters: ['cli', 'json', 'junit', 'htmlextra'],
       reporter: { json: { export: reportFile('', 'json') }, junit: { export: reportFile('.junit', 'xml') }, htmlextra: { export: reportFile('', 'html') } },

@@ -28,7 +28,12 @@ const SESSION_OUTCOMES: Partial<Record<string, PayResult['outcome']>> = {
   ORDER_FAILED: 'failed',
 };
 
-const STATUS_OUTCOMES: Record<PaymentStatus['status'], PayResult['outcome']> = { paid: 'paid', failed: 'failed', cancelled: 'expired', pending: 'still_pending' };
+const STATUS_OUTCOMES: Record<PaymentStatus['status'], PayResult['outcome']> = {
+  paid: 'paid',
+  failed: 'failed',
+  cancelled: 'expired',
+  pending: 'still_pending',
+};
 
 /** POST /payments/session; 502/504 and 409 PAYMENT_IN_PROGRESS are retried: the server reuses the order's one transaction. */
 async function requestSession(deps: PayOrderDeps, orderId: string): Promise<PaymentSession> {

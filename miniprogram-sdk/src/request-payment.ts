@@ -30,7 +30,11 @@ export type SandboxChoice = 'success' | 'cancel' | 'fail';
  * so the session goes to the sandbox's POST /sandbox/request-payment instead, which checks paySign as the
  * client does and sends WeChat Pay's notification. `choose` plays the user (a modal in the sample app).
  */
-export function sandboxRequestPayment(wx: WxLike, sandboxUrl: string, choose: (session: PaymentSession) => Promise<SandboxChoice> = async () => 'success'): RequestPayment {
+export function sandboxRequestPayment(
+  wx: WxLike,
+  sandboxUrl: string,
+  choose: (session: PaymentSession) => Promise<SandboxChoice> = async () => 'success',
+): RequestPayment {
   return async (session) => {
     const result = await choose(session);
     const answer = await sendApiRequest(wx, sandboxUrl, { method: 'POST', path: '/sandbox/request-payment', body: { ...session, result } }, 10_000);

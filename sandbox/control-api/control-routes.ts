@@ -28,7 +28,14 @@ export function createControlRouter(ctx: SandboxContext): Router {
 
   router.get('/info', (_req, res) => {
     const { appId, mchId, merchant, wechatPayPublicKey, platformCertificate } = ctx.credentials;
-    res.json({ appId, mchId, merchantSerialNo: merchant.serialNo, wechatPayPublicKeyId: wechatPayPublicKey.id, platformCertificateSerialNo: platformCertificate.serialNo, signingMode: ctx.signer.mode });
+    res.json({
+      appId,
+      mchId,
+      merchantSerialNo: merchant.serialNo,
+      wechatPayPublicKeyId: wechatPayPublicKey.id,
+      platformCertificateSerialNo: platformCertificate.serialNo,
+      signingMode: ctx.signer.mode,
+    });
   });
   router.get('/calls', (_req, res) => {
     res.json({ calls: ctx.calls.list() });

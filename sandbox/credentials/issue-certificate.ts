@@ -53,8 +53,14 @@ export function issueCertificate(options: IssueCertificateOptions): IssuedCertif
   certificate.setIssuer(toAttributes(options.issuer));
   certificate.setExtensions(
     options.isAuthority
-      ? [{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }]
-      : [{ name: 'basicConstraints', cA: false }, { name: 'keyUsage', digitalSignature: true, nonRepudiation: true, keyEncipherment: true, critical: true }],
+      ? [
+          { name: 'basicConstraints', cA: true, critical: true },
+          { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+        ]
+      : [
+          { name: 'basicConstraints', cA: false },
+          { name: 'keyUsage', digitalSignature: true, nonRepudiation: true, keyEncipherment: true, critical: true },
+        ],
   );
   certificate.sign(forge.pki.privateKeyFromPem(options.issuerPrivateKeyPem), forge.md.sha256.create());
   return { certificatePem: forge.pki.certificateToPem(certificate), serialNo };

@@ -6,14 +6,27 @@ import { createSandboxCredentials, type SandboxCredentials } from './sandbox-cre
 const CREDENTIALS_FILE = 'credentials.json';
 
 const REQUIRED_STRINGS = [
-  'appId', 'appSecret', 'mchId', 'apiV3Key', 'issuerCertificatePem',
-  'merchant.serialNo', 'merchant.privateKeyPem', 'merchant.publicKeyPem', 'merchant.certificatePem',
-  'wechatPayPublicKey.id', 'wechatPayPublicKey.privateKeyPem', 'wechatPayPublicKey.publicKeyPem',
-  'platformCertificate.serialNo', 'platformCertificate.privateKeyPem', 'platformCertificate.certificatePem',
+  'appId',
+  'appSecret',
+  'mchId',
+  'apiV3Key',
+  'issuerCertificatePem',
+  'merchant.serialNo',
+  'merchant.privateKeyPem',
+  'merchant.publicKeyPem',
+  'merchant.certificatePem',
+  'wechatPayPublicKey.id',
+  'wechatPayPublicKey.privateKeyPem',
+  'wechatPayPublicKey.publicKeyPem',
+  'platformCertificate.serialNo',
+  'platformCertificate.privateKeyPem',
+  'platformCertificate.certificatePem',
 ];
 
 function readPath(value: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined), value);
+  return path
+    .split('.')
+    .reduce<unknown>((node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined), value);
 }
 
 function readCredentials(file: string): SandboxCredentials {

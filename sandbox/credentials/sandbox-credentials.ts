@@ -43,11 +43,22 @@ export function createSandboxCredentials(now: Date = new Date()): SandboxCredent
   const mchId = `19${generateDigits(8)}`;
   const notBefore = new Date(now.getTime() - 24 * 60 * 60 * 1000);
   const certify = (subject: CertificateSubject, keys: KeyPair, isAuthority = false) =>
-    issueCertificate({ subject, subjectPublicKeyPem: keys.publicKeyPem, issuer: ISSUER, issuerPrivateKeyPem: issuerKeys.privateKeyPem, isAuthority, notBefore, validYears: 5 });
+    issueCertificate({
+      subject,
+      subjectPublicKeyPem: keys.publicKeyPem,
+      issuer: ISSUER,
+      issuerPrivateKeyPem: issuerKeys.privateKeyPem,
+      isAuthority,
+      notBefore,
+      validYears: 5,
+    });
 
   const issuer = certify(ISSUER, issuerKeys, true);
   const merchantCertificate = certify({ commonName: mchId, organization: 'Sandbox Merchant', organizationalUnit: 'Sandbox Merchant' }, merchantKeys);
-  const platformCertificate = certify({ commonName: 'Tenpay.com Sandbox Platform', organization: 'Tenpay.com', organizationalUnit: 'Tenpay.com Sandbox' }, platformKeys);
+  const platformCertificate = certify(
+    { commonName: 'Tenpay.com Sandbox Platform', organization: 'Tenpay.com', organizationalUnit: 'Tenpay.com Sandbox' },
+    platformKeys,
+  );
 
   return {
     appId: `wx${generateHex(8)}`,
@@ -56,7 +67,11 @@ export function createSandboxCredentials(now: Date = new Date()): SandboxCredent
     apiV3Key: generateAlphanumeric(32),
     merchant: { serialNo: merchantCertificate.serialNo, certificatePem: merchantCertificate.certificatePem, ...merchantKeys },
     wechatPayPublicKey: { id: `PUB_KEY_ID_01${mchId}${formatCompactBeijingTime(now).slice(0, 8)}${generateDigits(14)}`, ...publicKeyKeys },
-    platformCertificate: { serialNo: platformCertificate.serialNo, certificatePem: platformCertificate.certificatePem, privateKeyPem: platformKeys.privateKeyPem },
+    platformCertificate: {
+      serialNo: platformCertificate.serialNo,
+      certificatePem: platformCertificate.certificatePem,
+      privateKeyPem: platformKeys.privateKeyPem,
+    },
     issuerCertificatePem: issuer.certificatePem,
   };
 }

@@ -83,7 +83,16 @@ export class NotificationSender {
 
   private createRecord(transaction: SandboxTransaction, probe: boolean): NotificationRecord {
     const { id, body } = buildSuccessNotification(describeTransaction(transaction), this.options.apiV3Key, this.options.clock());
-    const record: NotificationRecord = { id, outTradeNo: transaction.order.out_trade_no, notifyUrl: transaction.order.notify_url, eventType: 'TRANSACTION.SUCCESS', probe, state: 'pending', attempts: [], body };
+    const record: NotificationRecord = {
+      id,
+      outTradeNo: transaction.order.out_trade_no,
+      notifyUrl: transaction.order.notify_url,
+      eventType: 'TRANSACTION.SUCCESS',
+      probe,
+      state: 'pending',
+      attempts: [],
+      body,
+    };
     this.records.push(record);
     return record;
   }
@@ -107,14 +116,21 @@ export class NotificationSender {
   private async deliver(record: NotificationRecord, kind: DeliveryAttempt['kind']): Promise<DeliveryAttempt> {
     const controller = new AbortController();
     this.inFlight.add(controller);
-    const headers = { 'Content-Type': 'application/json', 'User-Agent': 'Mozilla/4.0', ...this.options.signer.sign(record.body, { fault: kind === 'probe' ? 'probe' : undefined }) };
+    const headers = {
+      'Content-Type': 'application/json',
+      'User-Agent': 'Mozilla/4.0',
+      ...this.options.signer.sign(record.body, { fault: kind === 'probe' ? 'probe' : undefined }),
+    };
     const at = this.options.clock().toISOString();
     const outcome = await postNotification(record.notifyUrl, record.body, headers, this.options.timeoutMs ?? 5000, controller.signal);
     this.inFlight.delete(controller);
     // recorded once answered, so a reader never sees an attempt still in flight
     const attempt: DeliveryAttempt = 'status' in outcome ? { at, kind, status: outcome.status } : { at, kind, status: null, error: outcome.error };
     record.attempts.push(attempt);
-    this.options.logger?.info({ notificationId: record.id, outTradeNo: record.outTradeNo, kind, status: attempt.status, error: attempt.error }, 'sandbox delivered a notification');
+    this.options.logger?.info(
+      { notificationId: record.id, outTradeNo: record.outTradeNo, kind, status: attempt.status, error: attempt.error },
+      'sandbox delivered a notification',
+    );
     return attempt;
   }
 }

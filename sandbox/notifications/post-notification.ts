@@ -13,12 +13,16 @@ export function postNotification(url: string, body: string, headers: Record<stri
     };
     const target = new URL(url);
     const client = target.protocol === 'https:' ? https : http;
-    const request = client.request(target, { method: 'POST', headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) }, agent: false, signal }, (response) => {
-      const status = response.statusCode ?? 0;
-      response.resume();
-      response.on('end', () => settle({ status }));
-      response.on('close', () => settle({ status }));
-    });
+    const request = client.request(
+      target,
+      { method: 'POST', headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) }, agent: false, signal },
+      (response) => {
+        const status = response.statusCode ?? 0;
+        response.resume();
+        response.on('end', () => settle({ status }));
+        response.on('close', () => settle({ status }));
+      },
+    );
     // WeChat counts an answer slower than 5 s as a failure
     const timer = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     request.on('close', () => clearTimeout(timer));

@@ -3,10 +3,13 @@ export class TrackedTimers {
   private readonly pending = new Set<NodeJS.Timeout>();
 
   schedule(delayMs: number, run: () => void): void {
-    const timer = setTimeout(() => {
-      this.pending.delete(timer);
-      run();
-    }, Math.max(0, delayMs));
+    const timer = setTimeout(
+      () => {
+        this.pending.delete(timer);
+        run();
+      },
+      Math.max(0, delayMs),
+    );
     this.pending.add(timer);
   }
 

@@ -22,7 +22,12 @@ export function handleCertificates(ctx: SandboxContext): WechatPayHandler {
           serial_no: serialNo,
           effective_time: formatBeijingTime(new Date(certificate.validFrom)),
           expire_time: formatBeijingTime(new Date(certificate.validTo)),
-          encrypt_certificate: { algorithm: 'AEAD_AES_256_GCM', nonce, associated_data: 'certificate', ciphertext: encryptAes256Gcm(ctx.credentials.apiV3Key, nonce, 'certificate', certificatePem) },
+          encrypt_certificate: {
+            algorithm: 'AEAD_AES_256_GCM',
+            nonce,
+            associated_data: 'certificate',
+            ciphertext: encryptAes256Gcm(ctx.credentials.apiV3Key, nonce, 'certificate', certificatePem),
+          },
         },
       ],
     });

@@ -12,7 +12,10 @@ const PARAM_ERROR_NUMBER = 268435461;
 
 export function failParameter(field: string, value: unknown, issue: string): never {
   throw new InvalidRequest(
-    replyError(400, 'PARAM_ERROR', `输入源“/body${field}”映射到值字段校验失败：${issue}`, { detail: { field, value, issue, location: 'body' }, errorNumber: PARAM_ERROR_NUMBER }),
+    replyError(400, 'PARAM_ERROR', `输入源“/body${field}”映射到值字段校验失败：${issue}`, {
+      detail: { field, value, issue, location: 'body' },
+      errorNumber: PARAM_ERROR_NUMBER,
+    }),
   );
 }
 
@@ -21,7 +24,9 @@ export function parseJsonObject(raw: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw new InvalidRequest(replyError(400, 'PARAM_ERROR', '请求的JSON格式错误', { detail: { location: 'body', issue: 'body is not valid JSON' }, errorNumber: PARAM_ERROR_NUMBER }));
+    throw new InvalidRequest(
+      replyError(400, 'PARAM_ERROR', '请求的JSON格式错误', { detail: { location: 'body', issue: 'body is not valid JSON' }, errorNumber: PARAM_ERROR_NUMBER }),
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) failParameter('', parsed, 'body must be a JSON object');
   return parsed as Record<string, unknown>;
@@ -39,7 +44,8 @@ export function readObject(parent: Record<string, unknown>, key: string, field: 
 export function readObject(parent: Record<string, unknown>, key: string, field: string, required: boolean): Record<string, unknown> | undefined {
   const value = parent[key];
   if (value === undefined && !required) return undefined;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) failParameter(field, value, value === undefined ? 'is required' : 'must be a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    failParameter(field, value, value === undefined ? 'is required' : 'must be a JSON object');
   return value as Record<string, unknown>;
 }
 
@@ -61,8 +67,10 @@ export function readString(parent: Record<string, unknown>, key: string, field: 
   }
   if (typeof value !== 'string') failParameter(field, value, 'must be a string');
   const length = [...value].length;
-  if (length < (rule.minLength ?? 1) || length > rule.maxLength) failParameter(field, value, `length must be ${rule.minLength ?? 1} to ${rule.maxLength} characters`);
-  if ([...value].some((character) => (character.codePointAt(0) ?? 0) > 0xffff)) failParameter(field, value, 'contains 4-byte UTF-8 characters (e.g. emoji), which WeChat Pay does not accept');
+  if (length < (rule.minLength ?? 1) || length > rule.maxLength)
+    failParameter(field, value, `length must be ${rule.minLength ?? 1} to ${rule.maxLength} characters`);
+  if ([...value].some((character) => (character.codePointAt(0) ?? 0) > 0xffff))
+    failParameter(field, value, 'contains 4-byte UTF-8 characters (e.g. emoji), which WeChat Pay does not accept');
   if (rule.pattern && !rule.pattern.test(value)) failParameter(field, value, `does not match ${rule.pattern.source}`);
   return value;
 }

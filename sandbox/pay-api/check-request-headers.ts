@@ -10,7 +10,8 @@ function findHeaderProblem(ctx: SandboxContext, req: Request): { field: string; 
   // Wechatpay-Serial names the WeChat Pay key the merchant holds (PUB_KEY_ID_… or a platform certificate serial)
   const serial = req.get('Wechatpay-Serial');
   const known = [ctx.credentials.wechatPayPublicKey.id, ctx.credentials.platformCertificate.serialNo];
-  if (serial !== undefined && !known.includes(serial)) return { field: 'Wechatpay-Serial', issue: 'neither the WeChat Pay public key id nor a platform certificate serial of this merchant' };
+  if (serial !== undefined && !known.includes(serial))
+    return { field: 'Wechatpay-Serial', issue: 'neither the WeChat Pay public key id nor a platform certificate serial of this merchant' };
   return undefined;
 }
 
@@ -22,7 +23,10 @@ export function checkRequestHeaders(ctx: SandboxContext): RequestHandler {
       next();
       return;
     }
-    const reply = replyError(400, 'PARAM_ERROR', `HTTP头${problem.field}无效`, { detail: { ...problem, value: req.get(problem.field), location: 'header' }, errorNumber: 268435461 });
+    const reply = replyError(400, 'PARAM_ERROR', `HTTP头${problem.field}无效`, {
+      detail: { ...problem, value: req.get(problem.field), location: 'header' },
+      errorNumber: 268435461,
+    });
     sendWechatPayReply(res, reply, { signer: ctx.signer });
   };
 }

@@ -57,7 +57,8 @@ function parseEffect(input: Record<string, unknown>): FaultEffect | string {
 export function parseFaultRule(input: unknown): FaultRule | string {
   if (typeof input !== 'object' || input === null) return 'body must be a JSON object';
   const body = input as Record<string, unknown>;
-  if (typeof body.path !== 'string' || !body.path.startsWith('/')) return 'path must be a request path such as /v3/pay/transactions/jsapi (a trailing * matches a prefix)';
+  if (typeof body.path !== 'string' || !body.path.startsWith('/'))
+    return 'path must be a request path such as /v3/pay/transactions/jsapi (a trailing * matches a prefix)';
   if (body.method !== undefined && typeof body.method !== 'string') return 'method must be a string';
   const count = body.count ?? 1;
   if (!isInteger(count, 1, 10_000)) return 'count must be an integer from 1 to 10000';

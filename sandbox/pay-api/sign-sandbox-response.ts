@@ -27,9 +27,16 @@ export class ResponseSigner {
   private readonly platformCertificate: SigningKey;
   private flipped = false;
 
-  constructor(credentials: SandboxCredentials, readonly mode: SigningMode, private readonly clock: () => Date) {
+  constructor(
+    credentials: SandboxCredentials,
+    readonly mode: SigningMode,
+    private readonly clock: () => Date,
+  ) {
     this.publicKey = { serial: credentials.wechatPayPublicKey.id, privateKey: createPrivateKey(credentials.wechatPayPublicKey.privateKeyPem) };
-    this.platformCertificate = { serial: credentials.platformCertificate.serialNo, privateKey: createPrivateKey(credentials.platformCertificate.privateKeyPem) };
+    this.platformCertificate = {
+      serial: credentials.platformCertificate.serialNo,
+      privateKey: createPrivateKey(credentials.platformCertificate.privateKeyPem),
+    };
   }
 
   /** The `Wechatpay-*` headers for this exact body (empty string for a 204). */
@@ -39,9 +46,10 @@ export class ResponseSigner {
     const nonce = createNonce();
     // a bad signature is one over a body that differs from the one sent, as if the body were tampered with in transit
     const signedBody = options.fault === 'bad-signature' ? `${body} ` : body;
-    const signature = options.fault === 'probe'
-      ? `${SIGNATURE_PROBE_PREFIX}${randomBytes(192).toString('base64')}`
-      : signSha256WithRsa(responseSignatureMessage(timestamp, nonce, signedBody), key.privateKey);
+    const signature =
+      options.fault === 'probe'
+        ? `${SIGNATURE_PROBE_PREFIX}${randomBytes(192).toString('base64')}`
+        : signSha256WithRsa(responseSignatureMessage(timestamp, nonce, signedBody), key.privateKey);
     return {
       'Wechatpay-Timestamp': timestamp,
       'Wechatpay-Nonce': nonce,

@@ -57,7 +57,14 @@ export class TransactionsStore {
   }
 
   create(order: PrepayOrder, rawBody: string, now: Date): SandboxTransaction {
-    const transaction: SandboxTransaction = { order, createdAt: now, expiresAt: computeExpiry(order, now), prepayBodies: [rawBody], prepayIds: [], state: 'NOTPAY' };
+    const transaction: SandboxTransaction = {
+      order,
+      createdAt: now,
+      expiresAt: computeExpiry(order, now),
+      prepayBodies: [rawBody],
+      prepayIds: [],
+      state: 'NOTPAY',
+    };
     this.byOutTradeNo.set(order.out_trade_no, transaction);
     return transaction;
   }

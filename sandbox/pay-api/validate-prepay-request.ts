@@ -4,7 +4,22 @@ import type { SandboxCredentials } from '../credentials/sandbox-credentials';
 import type { PrepayOrder } from './transactions-store';
 import { replyError } from './wechat-pay-reply';
 
-const ALLOWED_FIELDS = new Set(['appid', 'mchid', 'description', 'out_trade_no', 'time_expire', 'attach', 'notify_url', 'goods_tag', 'support_fapiao', 'amount', 'payer', 'detail', 'scene_info', 'settle_info']);
+const ALLOWED_FIELDS = new Set([
+  'appid',
+  'mchid',
+  'description',
+  'out_trade_no',
+  'time_expire',
+  'attach',
+  'notify_url',
+  'goods_tag',
+  'support_fapiao',
+  'amount',
+  'payer',
+  'detail',
+  'scene_info',
+  'settle_info',
+]);
 const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*]{6,32}$/;
 const RFC_3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -19,7 +34,8 @@ function checkNotifyUrl(value: string): void {
 }
 
 function checkTimeExpire(value: string | undefined): void {
-  if (value !== undefined && (!RFC_3339.test(value) || Number.isNaN(Date.parse(value)))) failParameter('/time_expire', value, 'must be an RFC 3339 time such as 2018-06-08T10:34:56+08:00');
+  if (value !== undefined && (!RFC_3339.test(value) || Number.isNaN(Date.parse(value))))
+    failParameter('/time_expire', value, 'must be an RFC 3339 time such as 2018-06-08T10:34:56+08:00');
 }
 
 function readAmount(body: Record<string, unknown>): PrepayOrder['amount'] {
@@ -32,10 +48,16 @@ function readAmount(body: Record<string, unknown>): PrepayOrder['amount'] {
 }
 
 function checkParties(order: PrepayOrder, credentials: SandboxCredentials): void {
-  if (order.appid !== credentials.appId) throw new InvalidRequest(replyError(400, 'APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配，请检查后再试', { errorNumber: 268445527 }));
+  if (order.appid !== credentials.appId)
+    throw new InvalidRequest(replyError(400, 'APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配，请检查后再试', { errorNumber: 268445527 }));
   if (order.mchid !== credentials.mchId) throw new InvalidRequest(replyError(400, 'MCH_NOT_EXISTS', '商户号不存在'));
   if (!isOpenidOfApp(credentials.appId, order.payer.openid)) {
-    throw new InvalidRequest(replyError(400, 'PARAM_ERROR', '用户的openid与appid不匹配', { detail: { field: '/payer/openid', value: order.payer.openid, issue: 'openid was not issued under this appid', location: 'body' }, errorNumber: 268501013 }));
+    throw new InvalidRequest(
+      replyError(400, 'PARAM_ERROR', '用户的openid与appid不匹配', {
+        detail: { field: '/payer/openid', value: order.payer.openid, issue: 'openid was not issued under this appid', location: 'body' },
+        errorNumber: 268501013,
+      }),
+    );
   }
 }
 

@@ -17,14 +17,28 @@ interface SignatureProblem {
 
 function checkAuthorization(ctx: SandboxContext, merchantKey: KeyObject, req: Request): SignatureProblem | undefined {
   const fields = parseAuthorization(req.get('Authorization'));
-  if (!fields) return { message: 'Http头Authorization值格式错误，请参考《微信支付商户REST API签名规则》', detail: { field: 'Authorization', location: 'authorization', issue: 'missing or malformed WECHATPAY2-SHA256-RSA2048 header' } };
-  if (fields.mchid !== ctx.credentials.mchId) return { message: 'Http头Authorization中的mchid与商户不匹配', detail: { field: 'mchid', value: fields.mchid, location: 'authorization', issue: 'unknown mchid' } };
+  if (!fields)
+    return {
+      message: 'Http头Authorization值格式错误，请参考《微信支付商户REST API签名规则》',
+      detail: { field: 'Authorization', location: 'authorization', issue: 'missing or malformed WECHATPAY2-SHA256-RSA2048 header' },
+    };
+  if (fields.mchid !== ctx.credentials.mchId)
+    return {
+      message: 'Http头Authorization中的mchid与商户不匹配',
+      detail: { field: 'mchid', value: fields.mchid, location: 'authorization', issue: 'unknown mchid' },
+    };
   if (fields.serial_no !== ctx.credentials.merchant.serialNo) {
-    return { message: '商户证书序列号有误。请使用签名私钥匹配的证书序列号', detail: { field: 'serial_no', value: fields.serial_no, location: 'authorization', issue: 'not the serial of the merchant API certificate' } };
+    return {
+      message: '商户证书序列号有误。请使用签名私钥匹配的证书序列号',
+      detail: { field: 'serial_no', value: fields.serial_no, location: 'authorization', issue: 'not the serial of the merchant API certificate' },
+    };
   }
   const skew = Math.abs(Math.floor(ctx.clock().getTime() / 1000) - Number(fields.timestamp));
   if (!/^\d{1,12}$/.test(fields.timestamp) || skew > MAX_CLOCK_SKEW_SECONDS) {
-    return { message: '签名中的时间戳已过期或不合法，请检查服务器时间', detail: { field: 'timestamp', value: fields.timestamp, location: 'authorization', issue: 'timestamp is more than 5 minutes away from WeChat Pay time' } };
+    return {
+      message: '签名中的时间戳已过期或不合法，请检查服务器时间',
+      detail: { field: 'timestamp', value: fields.timestamp, location: 'authorization', issue: 'timestamp is more than 5 minutes away from WeChat Pay time' },
+    };
   }
   const message = requestSignatureMessage(req.method, req.originalUrl, fields.timestamp, fields.nonce_str, readRawBody(req));
   if (verifySha256WithRsa(message, fields.signature, merchantKey)) return undefined;

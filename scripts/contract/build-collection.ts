@@ -14,8 +14,19 @@ export const COLLECTION_FILE = resolve(ROOT, 'postman', 'wechat-payment-session.
 
 /** Set by the scripts as the run goes; declared so Postman shows them. */
 const RUNTIME_VARIABLES = [
-  'aliceCode', 'aliceToken', 'bobToken', 'orderKey', 'orderId', 'lockExpireAt', 'sessionJson', 'retryAfter', 'pollsLeft',
-  'failingOrderId', 'mockToken', 'mockOrderId', 'mockSessionJson',
+  'aliceCode',
+  'aliceToken',
+  'bobToken',
+  'orderKey',
+  'orderId',
+  'lockExpireAt',
+  'sessionJson',
+  'retryAfter',
+  'pollsLeft',
+  'failingOrderId',
+  'mockToken',
+  'mockOrderId',
+  'mockSessionJson',
 ];
 
 export function buildCollection(contract = loadContract()) {

@@ -42,7 +42,7 @@ function validRequest(contract: JsonObject, { operation, path }: ContractOperati
   if (!media) return { path: filledPath, headers };
   const firstExample = Object.values((media.examples ?? {}) as Record<string, JsonObject>)[0];
   headers['Content-Type'] = 'application/json';
-  return { path: filledPath, headers, body: JSON.stringify(firstExample ? resolveRef(contract, firstExample).value : media.example ?? {}) };
+  return { path: filledPath, headers, body: JSON.stringify(firstExample ? resolveRef(contract, firstExample).value : (media.example ?? {})) };
 }
 
 async function checkAnswer(contract: JsonObject, mockUrl: string, answer: DocumentedAnswer): Promise<string | undefined> {

@@ -29,10 +29,7 @@ const notification = folder('WeChat Pay notification', 'Only WeChat Pay calls th
       summary: '支付成功',
       resource: { original_type: 'transaction', algorithm: 'AEAD_AES_256_GCM', ciphertext: 'Zm9yZ2Vk', associated_data: 'transaction', nonce: 'fdasflkja484' },
     },
-    test: [
-      expectJson(401, 'WechatPayAnswer'),
-      `pm.test('answers FAIL, so WeChat Pay would retry', () => pm.expect(pm.response.json().code).to.eql('FAIL'));`,
-    ],
+    test: [expectJson(401, 'WechatPayAnswer'), `pm.test('answers FAIL, so WeChat Pay would retry', () => pm.expect(pm.response.json().code).to.eql('FAIL'));`],
   }),
 ]);
 

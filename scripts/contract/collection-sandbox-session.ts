@@ -73,44 +73,48 @@ export const paymentSession: PostmanFolder = folder('Payment session', 'wx.reque
 ]);
 
 /** A WeChat Pay outage through the sandbox's fault injection, then recovery. */
-export const wechatUnavailable: PostmanFolder = folder('WeChat Pay unavailable', "The sandbox's fault injection fails JSAPI prepay more times than the client retries (2).", [
-  request({
-    name: 'Create another pending order',
-    method: 'POST',
-    url: '{{baseUrl}}/orders',
-    token: '{{aliceToken}}',
-    headers: { 'Idempotency-Key': '{{$guid}}' },
-    body: { amount: 100, description: 'Seat reservation fee' },
-    test: [expectJson(201, 'Order'), `pm.collectionVariables.set('failingOrderId', pm.response.json().order_id);`],
-  }),
-  request({
-    name: 'Make the sandbox JSAPI prepay fail 3 times',
-    method: 'POST',
-    url: '{{sandboxUrl}}/sandbox/faults',
-    body: { path: '/v3/pay/transactions/jsapi', count: 3, status: 500, code: 'SYSTEM_ERROR' },
-    test: `pm.test('status is 201', () => pm.response.to.have.status(201));
+export const wechatUnavailable: PostmanFolder = folder(
+  'WeChat Pay unavailable',
+  "The sandbox's fault injection fails JSAPI prepay more times than the client retries (2).",
+  [
+    request({
+      name: 'Create another pending order',
+      method: 'POST',
+      url: '{{baseUrl}}/orders',
+      token: '{{aliceToken}}',
+      headers: { 'Idempotency-Key': '{{$guid}}' },
+      body: { amount: 100, description: 'Seat reservation fee' },
+      test: [expectJson(201, 'Order'), `pm.collectionVariables.set('failingOrderId', pm.response.json().order_id);`],
+    }),
+    request({
+      name: 'Make the sandbox JSAPI prepay fail 3 times',
+      method: 'POST',
+      url: '{{sandboxUrl}}/sandbox/faults',
+      body: { path: '/v3/pay/transactions/jsapi', count: 3, status: 500, code: 'SYSTEM_ERROR' },
+      test: `pm.test('status is 201', () => pm.response.to.have.status(201));
     pm.test('the fault is armed', () => pm.expect(pm.response.json().fault.remaining).to.eql(3));`,
-  }),
-  request({
-    name: 'Session while WeChat Pay fails → 502',
-    method: 'POST',
-    url: SESSION,
-    token: '{{aliceToken}}',
-    body: { order_id: '{{failingOrderId}}' },
-    test: [expectProblem(502, 'WECHAT_UNAVAILABLE')],
-  }),
-  request({
-    name: 'Clear the sandbox faults',
-    method: 'DELETE',
-    url: '{{sandboxUrl}}/sandbox/faults',
-    test: `pm.test('status is 204', () => pm.response.to.have.status(204));`,
-  }),
-  request({
-    name: 'Session once WeChat Pay recovers',
-    method: 'POST',
-    url: SESSION,
-    token: '{{aliceToken}}',
-    body: { order_id: '{{failingOrderId}}' },
-    test: [expectJson(200, 'PaymentSession'), `pm.test('a prepay_id was issued', () => pm.expect(pm.response.json().package).to.match(/^prepay_id=/));`],
-  }),
-]);
+    }),
+    request({
+      name: 'Session while WeChat Pay fails → 502',
+      method: 'POST',
+      url: SESSION,
+      token: '{{aliceToken}}',
+      body: { order_id: '{{failingOrderId}}' },
+      test: [expectProblem(502, 'WECHAT_UNAVAILABLE')],
+    }),
+    request({
+      name: 'Clear the sandbox faults',
+      method: 'DELETE',
+      url: '{{sandboxUrl}}/sandbox/faults',
+      test: `pm.test('status is 204', () => pm.response.to.have.status(204));`,
+    }),
+    request({
+      name: 'Session once WeChat Pay recovers',
+      method: 'POST',
+      url: SESSION,
+      token: '{{aliceToken}}',
+      body: { order_id: '{{failingOrderId}}' },
+      test: [expectJson(200, 'PaymentSession'), `pm.test('a prepay_id was issued', () => pm.expect(pm.response.json().package).to.match(/^prepay_id=/));`],
+    }),
+  ],
+);

@@ -1,35 +1,39 @@
 import { expectJson, expectProblem, folder, request, type PostmanFolder } from './postman-items';
 
 /** Before paying: two travelers log in; Alice creates the order the later requests use (`orderId`). */
-export const logIn: PostmanFolder = folder('Log in', 'Two travelers through the sandbox jscode2session: codes with the same prefix before "-" are the same traveler.', [
-  request({
-    name: 'Log in Alice',
-    method: 'POST',
-    url: '{{baseUrl}}/auth/wechat/login',
-    prerequest: `pm.collectionVariables.set('aliceCode', 'alice-' + pm.variables.replaceIn('{{$guid}}'));`,
-    body: { code: '{{aliceCode}}' },
-    test: [
-      expectJson(200, 'LoginResponse'),
-      `pm.test('answers a token that expires later', () => pm.expect(pm.response.json().expires_in).to.be.above(0));
+export const logIn: PostmanFolder = folder(
+  'Log in',
+  'Two travelers through the sandbox jscode2session: codes with the same prefix before "-" are the same traveler.',
+  [
+    request({
+      name: 'Log in Alice',
+      method: 'POST',
+      url: '{{baseUrl}}/auth/wechat/login',
+      prerequest: `pm.collectionVariables.set('aliceCode', 'alice-' + pm.variables.replaceIn('{{$guid}}'));`,
+      body: { code: '{{aliceCode}}' },
+      test: [
+        expectJson(200, 'LoginResponse'),
+        `pm.test('answers a token that expires later', () => pm.expect(pm.response.json().expires_in).to.be.above(0));
       pm.collectionVariables.set('aliceToken', pm.response.json().token);`,
-    ],
-  }),
-  request({
-    name: 'Log in again with the same code → 401',
-    method: 'POST',
-    url: '{{baseUrl}}/auth/wechat/login',
-    description: 'A wx.login code is single use.',
-    body: { code: '{{aliceCode}}' },
-    test: [expectProblem(401, 'WECHAT_LOGIN_FAILED')],
-  }),
-  request({
-    name: 'Log in Bob',
-    method: 'POST',
-    url: '{{baseUrl}}/auth/wechat/login',
-    body: { code: 'bob-{{$guid}}' },
-    test: [expectJson(200, 'LoginResponse'), `pm.collectionVariables.set('bobToken', pm.response.json().token);`],
-  }),
-]);
+      ],
+    }),
+    request({
+      name: 'Log in again with the same code → 401',
+      method: 'POST',
+      url: '{{baseUrl}}/auth/wechat/login',
+      description: 'A wx.login code is single use.',
+      body: { code: '{{aliceCode}}' },
+      test: [expectProblem(401, 'WECHAT_LOGIN_FAILED')],
+    }),
+    request({
+      name: 'Log in Bob',
+      method: 'POST',
+      url: '{{baseUrl}}/auth/wechat/login',
+      body: { code: 'bob-{{$guid}}' },
+      test: [expectJson(200, 'LoginResponse'), `pm.collectionVariables.set('bobToken', pm.response.json().token);`],
+    }),
+  ],
+);
 
 export const createOrder: PostmanFolder = folder('Create order', 'A pending order with a seat lock; the Idempotency-Key replays the first answer.', [
   request({

@@ -43,7 +43,9 @@ export function problemCodesInSource(dir: string = SOURCE_DIR): CodeInSource[] {
     const text = readFileSync(path, 'utf8');
     if (!/\b(AppError|sendProblem)\b/.test(text)) return [];
     const file = relative(ROOT, path);
-    return PATTERNS.flatMap(({ regex, status }) => [...text.matchAll(regex)].map((m) => ({ code: m[2] as string, status: status?.(m as RegExpExecArray), file })));
+    return PATTERNS.flatMap(({ regex, status }) =>
+      [...text.matchAll(regex)].map((m) => ({ code: m[2] as string, status: status?.(m as RegExpExecArray), file })),
+    );
   });
 }
 
@@ -71,20 +73,24 @@ export function checkProblemCodes(contract: JsonObject, inSource: CodeInSource[]
   const { codes, entries } = problemCatalog(contract);
   const examples = problemExamples(contract);
   const problems: string[] = [];
-  if (new Set(inSource.map((c) => c.code)).size < 10) problems.push(`only ${inSource.length} problem codes found in src/: the scan no longer sees how problems are built`);
+  if (new Set(inSource.map((c) => c.code)).size < 10)
+    problems.push(`only ${inSource.length} problem codes found in src/: the scan no longer sees how problems are built`);
   const catalogued = Object.keys(entries);
   if (codes.join() !== catalogued.join()) problems.push(`ProblemCode enum and x-problems differ: [${codes.join()}] vs [${catalogued.join()}]`);
   for (const { code, status, file } of inSource) {
     const entry = entries[code];
     if (!entry) problems.push(`${code} (${file}) is not in openapi.yaml's ProblemCode`);
     else if (status !== undefined && entry.status !== status) problems.push(`${code} is ${status} in ${file} but ${entry.status} in ProblemCode`);
-    else if (!entry.scope && !examples.some((e) => e.value.code === code)) problems.push(`${code} (${file}) has no documented example in any operation response`);
+    else if (!entry.scope && !examples.some((e) => e.value.code === code))
+      problems.push(`${code} (${file}) has no documented example in any operation response`);
   }
   for (const { where, status, value } of examples) {
     const entry = entries[String(value.code)];
     if (!entry) problems.push(`${where}: code ${String(value.code)} is not in ProblemCode`);
-    else if (String(entry.status) !== status || value.status !== entry.status) problems.push(`${where}: status ${status}/${String(value.status)}, ProblemCode says ${entry.status}`);
-    if (value.type !== `/docs/problems#${String(value.code)}`) problems.push(`${where}: type ${String(value.type)} is not /docs/problems#${String(value.code)}`);
+    else if (String(entry.status) !== status || value.status !== entry.status)
+      problems.push(`${where}: status ${status}/${String(value.status)}, ProblemCode says ${entry.status}`);
+    if (value.type !== `/docs/problems#${String(value.code)}`)
+      problems.push(`${where}: type ${String(value.type)} is not /docs/problems#${String(value.code)}`);
   }
   return problems;
 }

@@ -63,7 +63,7 @@ function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
 }
 
 async function groupEmptiesWithin(pgid: number, ms: number): Promise<boolean> {
-  for (const deadline = Date.now() + ms; signalGroup(pgid, 0); ) {
+  for (const deadline = Date.now() + ms; signalGroup(pgid, 0);) {
     if (Date.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

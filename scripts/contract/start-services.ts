@@ -35,7 +35,13 @@ export async function startApi(logDir: string): Promise<RunningApi> {
   const dataDir = mkdtempSync(join(tmpdir(), 'contract-api-'));
   chmodSync(dataDir, 0o755); // the embedded PostgreSQL runs as the `postgres` user
   const [port, sandboxPort, pgPort] = [await freePort(), await freePort(), await freePort()];
-  const env = sandboxEnv({ PORT: String(port), WECHAT_SANDBOX_PORT: String(sandboxPort), EMBEDDED_PG_PORT: String(pgPort), DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+  const env = sandboxEnv({
+    PORT: String(port),
+    WECHAT_SANDBOX_PORT: String(sandboxPort),
+    EMBEDDED_PG_PORT: String(pgPort),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+  });
   const server = startProcess('API server', process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env,
     cwd: ROOT,

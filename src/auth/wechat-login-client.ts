@@ -21,7 +21,10 @@ interface Code2SessionAnswer {
 // 40029 invalid code, 40163 code already used, 40226 risky user: the code is refused, not WeChat broken.
 const REFUSED_CODE_ERRORS = new Set([40029, 40163, 40226]);
 
-export function createWechatLoginClient(settings: { appId: string; appSecret: string; wechatApiBaseUrl: string; timeoutMs: number }, logger: Logger): WechatLoginClient {
+export function createWechatLoginClient(
+  settings: { appId: string; appSecret: string; wechatApiBaseUrl: string; timeoutMs: number },
+  logger: Logger,
+): WechatLoginClient {
   return {
     async exchangeCode(code) {
       const url = new URL('/sns/jscode2session', settings.wechatApiBaseUrl);

@@ -74,4 +74,3 @@ export class EnvReader {
     this.problems.push(`${name} ${message}`);
   }
 }
-

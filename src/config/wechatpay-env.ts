@@ -37,10 +37,14 @@ export function readWechatPaySettings(read: EnvReader): WechatPaySettings {
   const certificate = read.pem('WECHATPAY_MERCHANT_CERT', read.required('WECHATPAY_MERCHANT_CERT'));
   const privateKey = read.pem('WECHATPAY_MERCHANT_PRIVATE_KEY', read.required('WECHATPAY_MERCHANT_PRIVATE_KEY'));
   let serial = read.string('WECHATPAY_MERCHANT_SERIAL_NO');
-  read.check('WECHATPAY_MERCHANT_CERT', () => {
-    serial ??= new X509Certificate(certificate).serialNumber.toUpperCase();
-    return true;
-  }, 'is not a readable X.509 certificate');
+  read.check(
+    'WECHATPAY_MERCHANT_CERT',
+    () => {
+      serial ??= new X509Certificate(certificate).serialNumber.toUpperCase();
+      return true;
+    },
+    'is not a readable X.509 certificate',
+  );
   read.check('WECHATPAY_MERCHANT_PRIVATE_KEY', () => createPrivateKey(privateKey).asymmetricKeyType === 'rsa', 'is not an RSA private key');
 
   const apiV3Key = read.required('WECHATPAY_API_V3_KEY');
@@ -63,15 +67,22 @@ export function readWechatPaySettings(read: EnvReader): WechatPaySettings {
     .map((entry) => {
       const pem = read.pem('WECHATPAY_PLATFORM_CERTS', entry);
       let serialNumber = '';
-      read.check('WECHATPAY_PLATFORM_CERTS', () => Boolean((serialNumber = new X509Certificate(pem).serialNumber.toUpperCase())), `entry "${entry.slice(0, 40)}" is not a readable X.509 certificate`);
+      read.check(
+        'WECHATPAY_PLATFORM_CERTS',
+        () => Boolean((serialNumber = new X509Certificate(pem).serialNumber.toUpperCase())),
+        `entry "${entry.slice(0, 40)}" is not a readable X.509 certificate`,
+      );
       return { serial: serialNumber, pem };
     });
   if (!wechatPayPublicKey && platformCertificates.length === 0) {
-    read.problems.push('set WECHATPAY_PUBLIC_KEY with WECHATPAY_PUBLIC_KEY_ID, or WECHATPAY_PLATFORM_CERTS, or both: WeChat Pay responses cannot be verified otherwise');
+    read.problems.push(
+      'set WECHATPAY_PUBLIC_KEY with WECHATPAY_PUBLIC_KEY_ID, or WECHATPAY_PLATFORM_CERTS, or both: WeChat Pay responses cannot be verified otherwise',
+    );
   }
 
   const notifyUrl = read.url('WECHATPAY_NOTIFY_URL');
-  if (notifyUrl && URL.canParse(notifyUrl) && new URL(notifyUrl).search) read.problems.push('WECHATPAY_NOTIFY_URL must not carry a query string (a WeChat Pay rule)');
+  if (notifyUrl && URL.canParse(notifyUrl) && new URL(notifyUrl).search)
+    read.problems.push('WECHATPAY_NOTIFY_URL must not carry a query string (a WeChat Pay rule)');
 
   return {
     appId: read.required('WECHAT_APP_ID'),
@@ -90,4 +101,3 @@ export function readWechatPaySettings(read: EnvReader): WechatPaySettings {
     timeoutMs: read.integer('WECHATPAY_TIMEOUT_MS', 5000, 100, 10000),
   };
 }
-

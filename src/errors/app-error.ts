@@ -14,8 +14,7 @@ export class AppError extends Error {
 
 export const orderNotFound = () => new AppError(404, 'ORDER_NOT_FOUND', 'Order not found', 'No such order.');
 export const orderAlreadyPaid = () => new AppError(409, 'ORDER_ALREADY_PAID', 'Order already paid', 'This order has already been paid.');
-export const orderExpired = () =>
-  new AppError(409, 'ORDER_EXPIRED', 'Order expired', 'The seat lock of this order has expired or ends too soon to pay.');
+export const orderExpired = () => new AppError(409, 'ORDER_EXPIRED', 'Order expired', 'The seat lock of this order has expired or ends too soon to pay.');
 export const orderCancelled = () => new AppError(409, 'ORDER_CANCELLED', 'Order cancelled', 'This order is cancelled.');
 export const orderFailed = () => new AppError(409, 'ORDER_FAILED', 'Order failed', 'The payment of this order failed.');
 export const paymentInProgress = (retryAfterSeconds: number) =>
@@ -32,6 +31,5 @@ export const invalidDescription = () =>
   new AppError(400, 'VALIDATION_FAILED', 'Validation failed', 'description must not contain emoji or other 4-byte characters (a WeChat Pay rule).');
 export const rateLimited = (retryAfterSeconds: number, detail: string) =>
   new AppError(429, 'RATE_LIMITED', 'Too many requests', detail, { 'Retry-After': String(retryAfterSeconds) });
-export const wechatUnavailable = () =>
-  new AppError(502, 'WECHAT_UNAVAILABLE', 'WeChat unavailable', 'WeChat could not complete the request. Try again.');
+export const wechatUnavailable = () => new AppError(502, 'WECHAT_UNAVAILABLE', 'WeChat unavailable', 'WeChat could not complete the request. Try again.');
 export const wechatTimeout = () => new AppError(504, 'WECHAT_TIMEOUT', 'WeChat timeout', 'WeChat did not answer in time. Try again.');

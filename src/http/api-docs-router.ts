@@ -31,7 +31,12 @@ function operationsByCode(spec: Json): Map<string, string[]> {
   const resolve = (node: unknown): Json => {
     const ref = (node as Json | undefined)?.$ref;
     if (typeof ref !== 'string') return (node ?? {}) as Json;
-    return resolve(ref.slice(2).split('/').reduce<Json>((at, key) => at[key] as Json, spec));
+    return resolve(
+      ref
+        .slice(2)
+        .split('/')
+        .reduce<Json>((at, key) => at[key] as Json, spec),
+    );
   };
   for (const [path, item] of Object.entries((spec.paths ?? {}) as Record<string, Json>)) {
     for (const [method, operation] of Object.entries(item as Record<string, Json>)) {
@@ -59,7 +64,8 @@ const SCOPE_NOTE: Record<string, string> = {
 };
 
 function renderEntry(code: string, entry: ProblemEntry, where: string[]): string {
-  const whereText = where.length > 0 ? where.map((w) => `<li><code>${escapeHtml(w)}</code></li>`).join('') : `<li>${escapeHtml(SCOPE_NOTE[entry.scope ?? ''] ?? '—')}</li>`;
+  const whereText =
+    where.length > 0 ? where.map((w) => `<li><code>${escapeHtml(w)}</code></li>`).join('') : `<li>${escapeHtml(SCOPE_NOTE[entry.scope ?? ''] ?? '—')}</li>`;
   return `<section class="problem" id="${escapeHtml(code)}">
   <h2><a href="#${escapeHtml(code)}">${escapeHtml(code)}</a> <span class="status">${entry.status}</span></h2>
   <p class="title">${escapeHtml(entry.title)}</p>

@@ -10,5 +10,8 @@ export function problemType(code: string): string {
 
 export function sendProblem(res: Response, problem: Omit<Problem, 'type'>, headers: Record<string, string> = {}): void {
   res.set(headers);
-  res.status(problem.status).type('application/problem+json').json({ type: problemType(problem.code), ...problem });
+  res
+    .status(problem.status)
+    .type('application/problem+json')
+    .json({ type: problemType(problem.code), ...problem });
 }

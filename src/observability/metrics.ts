@@ -22,14 +22,20 @@ export function createMetrics() {
     ordersCreated: counter('orders_created_total', 'Orders created'),
     sessionCreated: counter('payments_session_created_total', 'Payment sessions created with a new WeChat Pay prepay call (payments.session.created)'),
     sessionDuplicate: counter('payments_session_duplicate_total', 'Payment session requests answered from the stored parameters (payments.session.duplicate)'),
-    sessionWechatError: counter('payments_session_wechat_error_total', 'WeChat Pay failures while creating a session, by code (payments.session.wechat_error)', ['code']),
+    sessionWechatError: counter(
+      'payments_session_wechat_error_total',
+      'WeChat Pay failures while creating a session, by code (payments.session.wechat_error)',
+      ['code'],
+    ),
     wechatPayCalls: counter('wechatpay_calls_total', 'Calls to WeChat Pay by operation and outcome', ['operation', 'outcome']),
     notificationsReceived: counter('payments_notification_received_total', 'WeChat Pay notifications received'),
     notificationsVerified: counter('payments_notification_verified_total', 'Notifications whose signature and ciphertext verified'),
     notificationsRejected: counter('payments_notification_rejected_total', 'Notifications refused, by reason (probes under reason="probe")', ['reason']),
     notificationsDuplicate: counter('payments_notification_duplicate_total', 'Notifications already processed'),
     notificationsApplied: counter('payments_notification_applied_total', 'Notifications that changed an order state'),
-    notificationsMismatch: counter('payments_notification_mismatch_total', 'Verified notifications whose transaction disagrees with our records, by field', ['field']),
+    notificationsMismatch: counter('payments_notification_mismatch_total', 'Verified notifications whose transaction disagrees with our records, by field', [
+      'field',
+    ]),
     paidAfterCancel: counter('payments_paid_after_cancel_total', 'Payments received for orders already cancelled'),
     statusPollsLimited: counter('payments_status_rate_limited_total', 'Status polls refused by the rate limit'),
   };

@@ -30,7 +30,9 @@ function assertDescriptionIsAcceptedByWechatPay(description: string): void {
 }
 
 function hashRequest(request: CreateOrderRequest): string {
-  return createHash('sha256').update(JSON.stringify({ amount: request.amount, description: request.description })).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify({ amount: request.amount, description: request.description }))
+    .digest('hex');
 }
 
 async function findPreviousAnswer(deps: CreateOrderDeps, traveler: Traveler, key: string, requestHash: string): Promise<CreateOrderResult | undefined> {
@@ -40,7 +42,13 @@ async function findPreviousAnswer(deps: CreateOrderDeps, traveler: Traveler, key
   return { order: JSON.parse(record.responseBody) as OrderDto, replayed: true };
 }
 
-async function insertOrderUnderKey(deps: CreateOrderDeps, traveler: Traveler, key: string, requestHash: string, request: CreateOrderRequest): Promise<OrderDto> {
+async function insertOrderUnderKey(
+  deps: CreateOrderDeps,
+  traveler: Traveler,
+  key: string,
+  requestHash: string,
+  request: CreateOrderRequest,
+): Promise<OrderDto> {
   const now = deps.clock();
   const order = Object.assign(new Order(), {
     userId: traveler.userId,

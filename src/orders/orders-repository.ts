@@ -82,7 +82,11 @@ export class OrdersRepository {
    * and it is flagged for a refund, through the same compare-and-set on the stored status.
    */
   async flagPaidAfterCancel(tx: DatabaseTransaction, order: Order, event: OrderEvent, payment: PaymentFields): Promise<boolean> {
-    const updated = await tx.em.nativeUpdate(Order, { id: order.id, status: order.status, paidAfterCancel: false }, { ...payment, paidAfterCancel: true, updatedAt: event.now });
+    const updated = await tx.em.nativeUpdate(
+      Order,
+      { id: order.id, status: order.status, paidAfterCancel: false },
+      { ...payment, paidAfterCancel: true, updatedAt: event.now },
+    );
     if (updated !== 1) return false;
     await tx.em.refresh(order);
     this.recordEvent(tx, order, event);

@@ -43,8 +43,15 @@ export async function applyWechatTransaction(
   const event: Omit<OrderEvent, 'event'> = { source: origin.source, now: origin.now, notificationId: origin.notificationId };
   const mismatches = findTransactionMismatches(transaction, order, deps.merchant);
   if (mismatches.length > 0) {
-    deps.logger.error({ orderId: order.id, mismatches, payer: maskOpenid(transaction.payer?.openid), source: origin.source }, 'WeChat transaction disagrees with our records: not marking paid');
-    deps.orders.recordEvent(tx, order, { ...event, event: 'transaction_mismatch', detail: { mismatches, amount: transaction.amount, transaction_id: transaction.transaction_id } });
+    deps.logger.error(
+      { orderId: order.id, mismatches, payer: maskOpenid(transaction.payer?.openid), source: origin.source },
+      'WeChat transaction disagrees with our records: not marking paid',
+    );
+    deps.orders.recordEvent(tx, order, {
+      ...event,
+      event: 'transaction_mismatch',
+      detail: { mismatches, amount: transaction.amount, transaction_id: transaction.transaction_id },
+    });
     return { outcome: 'mismatch', mismatches };
   }
   if (transaction.trade_state !== 'SUCCESS') {
@@ -54,7 +61,13 @@ export async function applyWechatTransaction(
   return { outcome: await applySuccess(deps, tx, order, transaction, event), mismatches };
 }
 
-async function applySuccess(deps: ApplyTransactionDeps, tx: DatabaseTransaction, order: Order, transaction: WechatTransaction, event: Omit<OrderEvent, 'event'>): Promise<TransactionOutcome> {
+async function applySuccess(
+  deps: ApplyTransactionDeps,
+  tx: DatabaseTransaction,
+  order: Order,
+  transaction: WechatTransaction,
+  event: Omit<OrderEvent, 'event'>,
+): Promise<TransactionOutcome> {
   const detail = { transaction_id: transaction.transaction_id };
   if (order.status === 'paid') {
     deps.orders.recordEvent(tx, order, { ...event, event: 'payment_confirmed_again', detail });

@@ -2,7 +2,14 @@ import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { OrdersRepository } from '../orders/orders-repository';
 import type { DatabaseTransactions } from '../persistence/database-transactions';
-import { parseWechatPayNotification, readHeader, type WechatPayHeaders, type WechatPayNotificationEnvelope, type WechatPayVerificationKeys, type WechatTransaction } from '../wechatpay-sdk';
+import {
+  parseWechatPayNotification,
+  readHeader,
+  type WechatPayHeaders,
+  type WechatPayNotificationEnvelope,
+  type WechatPayVerificationKeys,
+  type WechatTransaction,
+} from '../wechatpay-sdk';
 import { applyWechatTransaction, type TransactionOutcome } from './apply-wechat-transaction';
 import type { PaymentNotificationsRepository } from './payment-notifications-repository';
 
@@ -28,7 +35,13 @@ const NOTIFICATION_LOCK_TIMEOUT_MS = 3000;
  * One database transaction per verified notification: claim its id (redeliveries stop here), lock the order,
  * and hand the transaction to the one function that applies WeChat's word to an order.
  */
-async function applyNotification(deps: HandleNotificationDeps, logger: Logger, envelope: WechatPayNotificationEnvelope, transaction: WechatTransaction, now: Date): Promise<NotificationOutcome> {
+async function applyNotification(
+  deps: HandleNotificationDeps,
+  logger: Logger,
+  envelope: WechatPayNotificationEnvelope,
+  transaction: WechatTransaction,
+  now: Date,
+): Promise<NotificationOutcome> {
   return deps.transactions.run(
     async (tx) => {
       const claimed = await deps.notifications.claim(tx, { id: envelope.id, eventType: envelope.event_type, outTradeNo: transaction.out_trade_no, now });
@@ -38,7 +51,11 @@ async function applyNotification(deps: HandleNotificationDeps, logger: Logger, e
         const order = await deps.orders.lockByOutTradeNo(tx, transaction.out_trade_no);
         outcome = 'unknown_order';
         if (order) {
-          const applied = await applyWechatTransaction({ orders: deps.orders, merchant: deps.merchant, logger }, tx, order, transaction, { source: 'webhook', now, notificationId: envelope.id });
+          const applied = await applyWechatTransaction({ orders: deps.orders, merchant: deps.merchant, logger }, tx, order, transaction, {
+            source: 'webhook',
+            now,
+            notificationId: envelope.id,
+          });
           for (const field of applied.mismatches) deps.metrics.notificationsMismatch.inc({ field });
           outcome = applied.outcome;
         }
@@ -57,7 +74,12 @@ function countOutcome(metrics: Metrics, outcome: NotificationOutcome): void {
 }
 
 /** WeChat Pay's notification, from raw bytes to the answer WeChat gets. Never trusts anything unverified. */
-export async function handlePaymentNotification(deps: HandleNotificationDeps, logger: Logger, headers: WechatPayHeaders, rawBody: Buffer): Promise<NotificationAnswer> {
+export async function handlePaymentNotification(
+  deps: HandleNotificationDeps,
+  logger: Logger,
+  headers: WechatPayHeaders,
+  rawBody: Buffer,
+): Promise<NotificationAnswer> {
   deps.metrics.notificationsReceived.inc();
   const now = deps.clock();
   const parsed = parseWechatPayNotification({ keys: deps.keys, apiV3Key: deps.merchant.apiV3Key, headers, rawBody, now });

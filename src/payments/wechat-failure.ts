@@ -1,11 +1,5 @@
 import { AppError, wechatTimeout, wechatUnavailable } from '../errors/app-error';
-import {
-  WechatPayApiError,
-  WechatPayError,
-  WechatPayNetworkError,
-  WechatPayTimeoutError,
-  WechatPayVerificationError,
-} from '../wechatpay-sdk';
+import { WechatPayApiError, WechatPayError, WechatPayNetworkError, WechatPayTimeoutError, WechatPayVerificationError } from '../wechatpay-sdk';
 
 /** The metric label and log code for a failed WeChat Pay call: WeChat's own code where it gave one. */
 export function wechatFailureCode(err: unknown): string {

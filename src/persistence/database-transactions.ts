@@ -26,7 +26,10 @@ export function createDatabaseTransactions(root: EntityManager): DatabaseTransac
         if (limits.statementTimeoutMs !== undefined) settings.push(['statement_timeout', limits.statementTimeoutMs]);
         // `set_config(…, true)` is `set local`: one round trip for every limit, undone at commit.
         if (settings.length > 0) {
-          await em.execute(`select ${settings.map(() => 'set_config(?, ?, true)').join(', ')}`, settings.flatMap(([name, ms]) => [name, `${Math.ceil(ms)}`]));
+          await em.execute(
+            `select ${settings.map(() => 'set_config(?, ?, true)').join(', ')}`,
+            settings.flatMap(([name, ms]) => [name, `${Math.ceil(ms)}`]),
+          );
         }
         return work({ em });
       });

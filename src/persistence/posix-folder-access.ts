@@ -32,7 +32,9 @@ function foldersFromRoot(path: string): string[] {
 }
 
 function deepestExisting(path: string): string | undefined {
-  return foldersFromRoot(path).reverse().find((folder) => statOrUndefined(folder));
+  return foldersFromRoot(path)
+    .reverse()
+    .find((folder) => statOrUndefined(folder));
 }
 
 function statOrUndefined(folder: string): Stats | undefined {

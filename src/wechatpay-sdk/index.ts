@@ -16,7 +16,12 @@ export {
 export * from './core/auth/signature';
 export { formatAuthorization, parseAuthorization, AUTHORIZATION_SCHEME, type AuthorizationFields } from './core/auth/authorization-header';
 export { decryptAes256Gcm, encryptAes256Gcm, DecryptionError } from './core/cipher/aes-gcm';
-export { parseWechatPayNotification, type NotificationRejectionReason, type ParsedWechatPayNotification, type WechatPayNotificationEnvelope } from './core/notify/parse-notification';
+export {
+  parseWechatPayNotification,
+  type NotificationRejectionReason,
+  type ParsedWechatPayNotification,
+  type WechatPayNotificationEnvelope,
+} from './core/notify/parse-notification';
 export { DEFAULT_RETRY_POLICY, worstCaseCallMs, type RetryPolicy } from './core/transport/retry';
 export { readHeader, type WechatPayHeaders } from './core/transport/headers';
 export * from './core/errors';

@@ -16,7 +16,9 @@ async function migrateOnce(url: string): Promise<string[]> {
 }
 
 const advisoryLocksHeld = (database: FreshDatabase) =>
-  database.query(`select count(*)::int as count from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`);
+  database.query(
+    `select count(*)::int as count from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`,
+  );
 
 describe('migrations on a fresh database', () => {
   let database: FreshDatabase;

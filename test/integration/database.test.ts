@@ -14,7 +14,9 @@ describe('database', () => {
     describe('when migrations are listed', () => {
       it('finds none pending and the payment columns present', async () => {
         expect(await pendingMigrations(orm)).toEqual([]);
-        const columns = await sql<{ column_name: string; is_nullable: string }[]>(`select column_name, is_nullable from information_schema.columns where table_name = 'orders'`);
+        const columns = await sql<{ column_name: string; is_nullable: string }[]>(
+          `select column_name, is_nullable from information_schema.columns where table_name = 'orders'`,
+        );
         const byName = new Map(columns.map((c) => [c.column_name, c.is_nullable]));
         for (const name of ['wechat_prepay_id', 'payment_token', 'payment_status', 'payment_requested_at', 'out_trade_no', 'trade_state']) {
           expect(byName.get(name)).toBe('YES');
@@ -25,7 +27,10 @@ describe('database', () => {
 
   describe('given an order written under the WeChat names (out_trade_no, trade_state)', () => {
     it('reads the same values under the original names (payment_token, payment_status), on insert and on update', async () => {
-      const [user] = await sql<{ id: string }[]>(`insert into users (id, openid, created_at, updated_at) values (?, ?, now(), now()) returning id`, [randomUUID(), `o-${randomUUID()}`]);
+      const [user] = await sql<{ id: string }[]>(`insert into users (id, openid, created_at, updated_at) values (?, ?, now(), now()) returning id`, [
+        randomUUID(),
+        `o-${randomUUID()}`,
+      ]);
       const id = randomUUID();
       await sql(
         `insert into orders (id, user_id, amount, description, status, lock_expire_at, out_trade_no, trade_state, created_at, updated_at)

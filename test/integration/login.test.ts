@@ -13,10 +13,11 @@ describe('POST /auth/wechat/login and bearer tokens', () => {
   });
   afterAll(() => stack.stop());
 
-  const login = (code: string) => call<{ token: string; expires_in: number; session_key?: string }>(stack.api.url, 'POST', '/auth/wechat/login', { body: { code } });
+  const login = (code: string) =>
+    call<{ token: string; expires_in: number; session_key?: string }>(stack.api.url, 'POST', '/auth/wechat/login', { body: { code } });
 
   describe('given a wx.login code', () => {
-    it('answers a JWT whose sub is our user id and whose openid is the traveler\'s; session_key stays on the server', async () => {
+    it("answers a JWT whose sub is our user id and whose openid is the traveler's; session_key stays on the server", async () => {
       const answer = await login('carol-1');
       expect(answer.status).toBe(200);
       expect(answer.body.expires_in).toBe(7200);
@@ -47,16 +48,40 @@ describe('POST /auth/wechat/login and bearer tokens', () => {
   });
 
   describe.each([
-    ['alg none', () => jwt.sign({ openid: 'o1' }, '', { algorithm: 'none', subject: 'x', issuer: 'wechat-payment-session', audience: 'mini-program', expiresIn: 600 })],
-    ['another secret', () => jwt.sign({ openid: 'o1' }, 'another-secret-of-at-least-32-characters', { subject: 'x', issuer: 'wechat-payment-session', audience: 'mini-program', expiresIn: 600 })],
-    ['an expired token', () => jwt.sign({ openid: 'o1', exp: Math.floor(Date.now() / 1000) - 10 }, SECRET, { subject: 'x', issuer: 'wechat-payment-session', audience: 'mini-program' })],
+    [
+      'alg none',
+      () => jwt.sign({ openid: 'o1' }, '', { algorithm: 'none', subject: 'x', issuer: 'wechat-payment-session', audience: 'mini-program', expiresIn: 600 }),
+    ],
+    [
+      'another secret',
+      () =>
+        jwt.sign({ openid: 'o1' }, 'another-secret-of-at-least-32-characters', {
+          subject: 'x',
+          issuer: 'wechat-payment-session',
+          audience: 'mini-program',
+          expiresIn: 600,
+        }),
+    ],
+    [
+      'an expired token',
+      () =>
+        jwt.sign({ openid: 'o1', exp: Math.floor(Date.now() / 1000) - 10 }, SECRET, {
+          subject: 'x',
+          issuer: 'wechat-payment-session',
+          audience: 'mini-program',
+        }),
+    ],
     ['a wrong audience', () => jwt.sign({ openid: 'o1' }, SECRET, { subject: 'x', issuer: 'wechat-payment-session', audience: 'admin', expiresIn: 600 })],
     ['no exp', () => jwt.sign({ openid: 'o1' }, SECRET, { subject: 'x', issuer: 'wechat-payment-session', audience: 'mini-program' })],
     ['garbage', () => 'not.a.token'],
   ])('given %s as the bearer token', (_name, makeToken) => {
     it('answers 401 on every traveler route', async () => {
       const token = makeToken();
-      const order = await call(stack.api.url, 'POST', '/orders', { token, body: { amount: 1, description: 'x' }, headers: { 'Idempotency-Key': 'key-00000001' } });
+      const order = await call(stack.api.url, 'POST', '/orders', {
+        token,
+        body: { amount: 1, description: 'x' },
+        headers: { 'Idempotency-Key': 'key-00000001' },
+      });
       const status = await call(stack.api.url, 'GET', '/payments/00000000-0000-4000-8000-000000000000/status', { token });
       const session = await call(stack.api.url, 'POST', '/payments/session', { token, body: { order_id: 'x' } });
       expect([order.status, status.status, session.status]).toEqual([401, 401, 401]);

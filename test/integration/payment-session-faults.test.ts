@@ -4,7 +4,16 @@ import { call } from './helpers/http-client';
 import { metricValue } from './helpers/metrics';
 import { findOrder, historyOf, setOrderFields } from './helpers/orders-in-database';
 import { startTestStack, type TestStack } from './helpers/test-stack';
-import { createPendingOrder, injectFault, loginAs, payInSandbox, requestSession, sandboxCalls, waitForStatus, type LoggedInTraveler } from './helpers/travelers';
+import {
+  createPendingOrder,
+  injectFault,
+  loginAs,
+  payInSandbox,
+  requestSession,
+  sandboxCalls,
+  waitForStatus,
+  type LoggedInTraveler,
+} from './helpers/travelers';
 
 const JSAPI = '/v3/pay/transactions/jsapi';
 
@@ -75,7 +84,9 @@ describe('given WeChat Pay fails, when a session is created', () => {
       expect(answer.status).toBe(409);
       expect(answer.body.code).toBe('ORDER_ALREADY_PAID');
       expect((await findOrder(stack, order.order_id)).status).toBe('paid');
-      expect(await historyOf(stack, order.order_id)).toContainEqual(expect.objectContaining({ event: 'payment_succeeded', source: 'reconciler', toStatus: 'paid' }));
+      expect(await historyOf(stack, order.order_id)).toContainEqual(
+        expect.objectContaining({ event: 'payment_succeeded', source: 'reconciler', toStatus: 'paid' }),
+      );
       expect(await metricValue(stack, 'payments_session_wechat_error_total', { code: 'ORDERPAID' })).toBeGreaterThan(0);
     });
   });

@@ -85,8 +85,8 @@ describe('POST /payments/session', () => {
       });
     });
 
-    describe('when the body carries an openid that is not the traveler\'s', () => {
-      it('answers 403 OPENID_MISMATCH and sends nothing to WeChat; the traveler\'s own openid is accepted', async () => {
+    describe("when the body carries an openid that is not the traveler's", () => {
+      it("answers 403 OPENID_MISMATCH and sends nothing to WeChat; the traveler's own openid is accepted", async () => {
         const order = await createPendingOrder(stack, traveler);
         const callsBefore = (await sandboxCalls(stack, JSAPI)).length;
         const refused = await requestSession(stack, traveler, order.order_id, stack.api.url, { openid: 'oSomeoneElse0000000000000000' });
@@ -111,7 +111,7 @@ describe('POST /payments/session', () => {
     });
   });
 
-  describe('given an unknown order, another traveler\'s order or something that is not an order id', () => {
+  describe("given an unknown order, another traveler's order or something that is not an order id", () => {
     it('answers the very same 404 ORDER_NOT_FOUND and does not call WeChat', async () => {
       const bob = await loginAs(stack, 'bob');
       const bobsOrder = await createPendingOrder(stack, bob);

@@ -45,7 +45,7 @@ describe('GET /payments/{orderId}/status', () => {
     });
   });
 
-  describe('given another traveler\'s order or an unknown one', () => {
+  describe("given another traveler's order or an unknown one", () => {
     it('answers 404 ORDER_NOT_FOUND', async () => {
       const bob = await loginAs(stack);
       const bobsOrder = await createPendingOrder(stack, bob);
@@ -104,7 +104,9 @@ describe('the poll limit shared through PostgreSQL (RATE_LIMIT_STORE=postgres)',
       const traveler = await loginAs(stack);
       const order = await createPendingOrder(stack, traveler);
       const answers = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => call((stack.apis[i % 2] ?? stack.api).url, 'GET', `/payments/${order.order_id}/status`, { token: traveler.token })),
+        Array.from({ length: 20 }, (_, i) =>
+          call((stack.apis[i % 2] ?? stack.api).url, 'GET', `/payments/${order.order_id}/status`, { token: traveler.token }),
+        ),
       );
       expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
       const limited = answers.filter((a) => a.status === 429);

@@ -12,7 +12,16 @@ async function modulesLoadedByEntryPoint(env: Record<string, string>): Promise<s
   const record = join(mkdtempSync(join(tmpdir(), 'entry-point-')), 'modules.json');
   const child = spawn(process.execPath, ['-r', preload, 'dist/src/main.js'], {
     cwd: root,
-    env: { PATH: process.env.PATH, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: process.env.DATABASE_URL, RECORD_LOADED_MODULES_TO: record, ...env },
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: process.env.DATABASE_URL,
+      RECORD_LOADED_MODULES_TO: record,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

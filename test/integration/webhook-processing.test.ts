@@ -36,7 +36,9 @@ describe('POST /payments/wechat/notify: processing verified notifications', () =
         expect(duplicates).toBe(19);
         const records = await readPaymentRecords(stack, stored);
         expect(records.order.status).toBe('paid');
-        expect(statusChanges(records)).toEqual([expect.objectContaining({ event: 'payment_succeeded', fromStatus: 'pending', toStatus: 'paid', notificationId: id })]);
+        expect(statusChanges(records)).toEqual([
+          expect.objectContaining({ event: 'payment_succeeded', fromStatus: 'pending', toStatus: 'paid', notificationId: id }),
+        ]);
         expect(eventsNamed(records, 'payment_succeeded')).toHaveLength(1);
         expect(records.notifications).toEqual([{ id, event_type: 'TRANSACTION.SUCCESS', outcome: 'applied' }]);
       });
@@ -78,7 +80,9 @@ describe('POST /payments/wechat/notify: processing verified notifications', () =
         expect(answer.status).toBe(204);
         const records = await readPaymentRecords(stack, stored);
         expect(records.order).toMatchObject({ status: 'cancelled', paidAfterCancel: true });
-        expect(statusChanges(records)).toEqual([expect.objectContaining({ event: 'seat_lock_expired', fromStatus: 'pending', toStatus: 'cancelled', source: 'webhook' })]);
+        expect(statusChanges(records)).toEqual([
+          expect.objectContaining({ event: 'seat_lock_expired', fromStatus: 'pending', toStatus: 'cancelled', source: 'webhook' }),
+        ]);
         expect(eventsNamed(records, 'paid_after_cancel')).toHaveLength(1);
         expect(eventsNamed(records, 'payment_succeeded')).toEqual([]);
       });
@@ -102,7 +106,9 @@ describe('POST /payments/wechat/notify: processing verified notifications', () =
     describe('when a verified notification of another event type (REFUND.SUCCESS) arrives', () => {
       it('answers 204, leaves the order unpaid and records ignored_event', async () => {
         const stored = await pendingOrder();
-        const { id, body } = rewriteEnvelope(buildNotification(stack, paidTransaction(stack, stored)), (envelope) => Object.assign(envelope, { event_type: 'REFUND.SUCCESS' }));
+        const { id, body } = rewriteEnvelope(buildNotification(stack, paidTransaction(stack, stored)), (envelope) =>
+          Object.assign(envelope, { event_type: 'REFUND.SUCCESS' }),
+        );
 
         const answer = await deliverNotification(stack, body, signNotification(stack, body));
 
@@ -126,7 +132,9 @@ describe('POST /payments/wechat/notify: processing verified notifications', () =
         const records = await readPaymentRecords(stack, stored);
         expect(records.order.status).toBe('paid');
         expect(eventsNamed(records, 'payment_succeeded')).toHaveLength(1);
-        expect(eventsNamed(records, 'payment_confirmed_again')).toEqual([expect.objectContaining({ fromStatus: 'paid', toStatus: 'paid', notificationId: id })]);
+        expect(eventsNamed(records, 'payment_confirmed_again')).toEqual([
+          expect.objectContaining({ fromStatus: 'paid', toStatus: 'paid', notificationId: id }),
+        ]);
       });
     });
   });
@@ -145,8 +153,15 @@ describe('POST /payments/wechat/notify: processing verified notifications', () =
         expect(first).toBe(204);
         expect(flagged).toBe(1);
         const afterFirst = await readPaymentRecords(stack, stored);
-        expect(afterFirst.order).toMatchObject({ status: 'cancelled', paidAfterCancel: true, tradeState: 'SUCCESS', wechatTransactionId: transaction.transaction_id });
-        expect(eventsNamed(afterFirst, 'paid_after_cancel')).toEqual([expect.objectContaining({ source: 'webhook', fromStatus: 'cancelled', toStatus: 'cancelled' })]);
+        expect(afterFirst.order).toMatchObject({
+          status: 'cancelled',
+          paidAfterCancel: true,
+          tradeState: 'SUCCESS',
+          wechatTransactionId: transaction.transaction_id,
+        });
+        expect(eventsNamed(afterFirst, 'paid_after_cancel')).toEqual([
+          expect.objectContaining({ source: 'webhook', fromStatus: 'cancelled', toStatus: 'cancelled' }),
+        ]);
 
         let second = 0;
         const flaggedAgain = await metricIncrease(stack, 'payments_paid_after_cancel_total', {}, async () => {

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import type { OrderStatus } from '../../src/persistence/entities/order';
 import { formatBeijingTime } from '../../src/wechatpay-sdk/core/beijing-time';
-import { buildNotification, createOrderAwaitingPayment, deliverNotification, paidTransaction, type BuiltNotification, type OrderAwaitingPayment } from './helpers/notifications';
+import {
+  buildNotification,
+  createOrderAwaitingPayment,
+  deliverNotification,
+  paidTransaction,
+  type BuiltNotification,
+  type OrderAwaitingPayment,
+} from './helpers/notifications';
 import { eventsNamed, readPaymentRecords, type PaymentRecords } from './helpers/payment-records';
 import { signNotification } from './helpers/notification-signing';
 import { startTestStack, type TestStack } from './helpers/test-stack';
@@ -14,11 +21,7 @@ import { pollStatus, requestSession } from './helpers/travelers';
 const KINDS = ['success', 'late-success', 'untimed-success', 'amount-mismatch', 'not-success'] as const;
 type Kind = (typeof KINDS)[number];
 
-type Event =
-  | { type: 'deliver'; indexes: number[] }
-  | { type: 'advance-clock'; seconds: number }
-  | { type: 'request-session' }
-  | { type: 'read-status' };
+type Event = { type: 'deliver'; indexes: number[] } | { type: 'advance-clock'; seconds: number } | { type: 'request-session' } | { type: 'read-status' };
 
 // 61 s and 11 min steps never land within seconds of the 13-minute (session margin) or 15-minute (seat lock) edges.
 const eventArbitrary: fc.Arbitrary<Event> = fc.oneof(
@@ -92,58 +95,62 @@ describe('POST /payments/wechat/notify: properties over duplicated and reordered
   describe('given random sequences of duplicated and reordered notifications, clock moves, session requests and status reads', () => {
     it('moves the order state only forward, once, and explains it by its history', async () => {
       await fc.assert(
-        fc.asyncProperty(fc.array(fc.constantFrom(...KINDS), { minLength: 1, maxLength: 4 }), fc.array(eventArbitrary, { minLength: 1, maxLength: 10 }), async (kinds, events) => {
-          const order = await createOrderAwaitingPayment(stack);
-          const { stored, traveler } = order;
-          const pool = buildPool(order, kinds);
-          const claimed = new Set<number>();
-          let model: Model = { status: 'pending', paidAfterCancel: false };
-          let advanced = 0;
-          let lastRead: string | undefined;
-          let previous: OrderStatus = 'pending';
-          const seatLockHolds = () => stack.clock.now().getTime() <= stored.lockExpireAt.getTime();
+        fc.asyncProperty(
+          fc.array(fc.constantFrom(...KINDS), { minLength: 1, maxLength: 4 }),
+          fc.array(eventArbitrary, { minLength: 1, maxLength: 10 }),
+          async (kinds, events) => {
+            const order = await createOrderAwaitingPayment(stack);
+            const { stored, traveler } = order;
+            const pool = buildPool(order, kinds);
+            const claimed = new Set<number>();
+            let model: Model = { status: 'pending', paidAfterCancel: false };
+            let advanced = 0;
+            let lastRead: string | undefined;
+            let previous: OrderStatus = 'pending';
+            const seatLockHolds = () => stack.clock.now().getTime() <= stored.lockExpireAt.getTime();
 
-          for (const event of events) {
-            if (event.type === 'deliver') {
-              const picked = event.indexes.map((index) => index % pool.length);
-              const inTime = seatLockHolds();
-              const answers = await Promise.all(picked.map((i) => deliverNotification(stack, pool[i]!.body, signNotification(stack, pool[i]!.body))));
-              expect(answers.map((answer) => answer.status)).toEqual(picked.map(() => 204));
-              // parallel deliveries of different ids may be applied in any order: the result must match one of them
-              const fresh = [...new Set(picked)].filter((i) => !claimed.has(i));
-              const possible = permutations(fresh).map((order) => order.reduce((state, i) => expectedAfter(state, kinds[i]!, inTime), model));
-              const { order: actual } = await readPaymentRecords(stack, stored);
-              model = possible.find((state) => state.status === actual.status && state.paidAfterCancel === actual.paidAfterCancel) ?? possible[0]!;
-              fresh.forEach((i) => claimed.add(i));
-            } else if (event.type === 'advance-clock') {
-              if (advanced + event.seconds <= MAX_ADVANCE_SECONDS) {
-                stack.clock.advance(event.seconds * 1000);
-                advanced += event.seconds;
+            for (const event of events) {
+              if (event.type === 'deliver') {
+                const picked = event.indexes.map((index) => index % pool.length);
+                const inTime = seatLockHolds();
+                const answers = await Promise.all(picked.map((i) => deliverNotification(stack, pool[i]!.body, signNotification(stack, pool[i]!.body))));
+                expect(answers.map((answer) => answer.status)).toEqual(picked.map(() => 204));
+                // parallel deliveries of different ids may be applied in any order: the result must match one of them
+                const fresh = [...new Set(picked)].filter((i) => !claimed.has(i));
+                const possible = permutations(fresh).map((order) => order.reduce((state, i) => expectedAfter(state, kinds[i]!, inTime), model));
+                const { order: actual } = await readPaymentRecords(stack, stored);
+                model = possible.find((state) => state.status === actual.status && state.paidAfterCancel === actual.paidAfterCancel) ?? possible[0]!;
+                fresh.forEach((i) => claimed.add(i));
+              } else if (event.type === 'advance-clock') {
+                if (advanced + event.seconds <= MAX_ADVANCE_SECONDS) {
+                  stack.clock.advance(event.seconds * 1000);
+                  advanced += event.seconds;
+                }
+              } else if (event.type === 'request-session') {
+                const answer = await requestSession(stack, traveler, stored.orderId);
+                const payable = model.status === 'pending' && stored.lockExpireAt.getTime() - stack.clock.now().getTime() >= 2 * 60_000;
+                const refusal = { paid: 'ORDER_ALREADY_PAID', cancelled: 'ORDER_CANCELLED', failed: 'ORDER_FAILED', pending: 'ORDER_EXPIRED' }[model.status];
+                if (payable) expect(answer.status).toBe(200);
+                else expect({ status: answer.status, code: answer.body.code }).toEqual({ status: 409, code: refusal });
+              } else {
+                const answer = await pollStatus(stack, traveler, stored.orderId);
+                expect([200, 429]).toContain(answer.status);
+                if (answer.status === 200) {
+                  const effective = model.status === 'pending' && !seatLockHolds() ? 'cancelled' : model.status;
+                  expect(answer.body.status).toBe(effective);
+                  if (lastRead === 'paid') expect(answer.body.status).toBe('paid');
+                  if (lastRead && lastRead !== 'pending') expect(answer.body.status).not.toBe('pending');
+                  lastRead = answer.body.status;
+                }
               }
-            } else if (event.type === 'request-session') {
-              const answer = await requestSession(stack, traveler, stored.orderId);
-              const payable = model.status === 'pending' && stored.lockExpireAt.getTime() - stack.clock.now().getTime() >= 2 * 60_000;
-              const refusal = { paid: 'ORDER_ALREADY_PAID', cancelled: 'ORDER_CANCELLED', failed: 'ORDER_FAILED', pending: 'ORDER_EXPIRED' }[model.status];
-              if (payable) expect(answer.status).toBe(200);
-              else expect({ status: answer.status, code: answer.body.code }).toEqual({ status: 409, code: refusal });
-            } else {
-              const answer = await pollStatus(stack, traveler, stored.orderId);
-              expect([200, 429]).toContain(answer.status);
-              if (answer.status === 200) {
-                const effective = model.status === 'pending' && !seatLockHolds() ? 'cancelled' : model.status;
-                expect(answer.body.status).toBe(effective);
-                if (lastRead === 'paid') expect(answer.body.status).toBe('paid');
-                if (lastRead && lastRead !== 'pending') expect(answer.body.status).not.toBe('pending');
-                lastRead = answer.body.status;
-              }
+
+              const records = await readPaymentRecords(stack, stored);
+              checkInvariants(records, previous, model);
+              previous = records.order.status;
+              expect(records.notifications.map((row) => row.id).sort()).toEqual([...claimed].map((i) => pool[i]!.id).sort());
             }
-
-            const records = await readPaymentRecords(stack, stored);
-            checkInvariants(records, previous, model);
-            previous = records.order.status;
-            expect(records.notifications.map((row) => row.id).sort()).toEqual([...claimed].map((i) => pool[i]!.id).sort());
-          }
-        }),
+          },
+        ),
         { numRuns: 40 },
       );
     }, 120_000);

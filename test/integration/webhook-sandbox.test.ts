@@ -55,7 +55,9 @@ describe('POST /payments/wechat/notify: the sandbox WeChat Pay delivers', () => 
         expect(Date.now() - paidAt).toBeLessThan(2000);
         expect(records.order).toMatchObject({ status: 'paid', tradeState: 'SUCCESS', paidAfterCancel: false });
         const [sent] = await waitUntilDelivered(stack, stored.outTradeNo);
-        expect(statusChanges(records)).toEqual([expect.objectContaining({ event: 'payment_succeeded', fromStatus: 'pending', toStatus: 'paid', source: 'webhook', notificationId: sent?.id })]);
+        expect(statusChanges(records)).toEqual([
+          expect.objectContaining({ event: 'payment_succeeded', fromStatus: 'pending', toStatus: 'paid', source: 'webhook', notificationId: sent?.id }),
+        ]);
         expect(records.notifications).toEqual([{ id: sent?.id, event_type: 'TRANSACTION.SUCCESS', outcome: 'applied' }]);
         expect(sent?.attempts).toEqual([expect.objectContaining({ kind: 'scheduled', status: 204 })]);
       });
@@ -86,7 +88,9 @@ describe('POST /payments/wechat/notify: the sandbox WeChat Pay delivers', () => 
     it('refuses it with 401 FAIL, counts it as a probe and writes nothing', async () => {
       const { stored } = await createOrderAwaitingPayment(stack);
       const increase = await metricIncrease(stack, 'payments_notification_rejected_total', { reason: 'probe' }, async () => {
-        const answer = await call<{ refused: boolean; notification: SandboxNotification }>(stack.sandbox.url, 'POST', '/sandbox/probe-notification', { body: { out_trade_no: stored.outTradeNo } });
+        const answer = await call<{ refused: boolean; notification: SandboxNotification }>(stack.sandbox.url, 'POST', '/sandbox/probe-notification', {
+          body: { out_trade_no: stored.outTradeNo },
+        });
         expect(answer.body.refused).toBe(true);
         expect(answer.body.notification.attempts).toEqual([expect.objectContaining({ kind: 'probe', status: 401 })]);
       });

@@ -26,7 +26,13 @@ async function startNotifyUrl() {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const result = parseWechatPayNotification({ keys, apiV3Key: credentials.apiV3Key, headers: req.headers, rawBody: Buffer.concat(chunks), now: new Date() });
+      const result = parseWechatPayNotification({
+        keys,
+        apiV3Key: credentials.apiV3Key,
+        headers: req.headers,
+        rawBody: Buffer.concat(chunks),
+        now: new Date(),
+      });
       parsed.push(result);
       if (result.ok) res.writeHead(204).end();
       else res.writeHead(401, { 'Content-Type': 'application/json' }).end('{"code":"FAIL","message":"失败"}');
@@ -42,10 +48,11 @@ async function startNotifyUrl() {
       }
       return parsed;
     },
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -92,7 +99,11 @@ function newOrder(total = 55300): JsapiPrepayRequest {
 }
 
 async function control(sandbox: RunningSandbox, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${sandbox.url}${path}`, { method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${sandbox.url}${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json().catch(() => undefined)) as Record<string, unknown> };
 }
 
@@ -135,7 +146,9 @@ describe('given the sandbox signs with the WeChat Pay public key', () => {
   ])('when the sandbox answers with %s', (fault, reason) => {
     it(`our client rejects it (${reason})`, async () => {
       await control(sandbox(), 'POST', '/sandbox/faults', { path: '/v3/pay/transactions/jsapi', [fault]: true });
-      const failure = await clientOf(sandbox(), 'public-key').createJsapiPrepay(newOrder()).catch((err: unknown) => err);
+      const failure = await clientOf(sandbox(), 'public-key')
+        .createJsapiPrepay(newOrder())
+        .catch((err: unknown) => err);
 
       expect(failure).toBeInstanceOf(WechatPayVerificationError);
       expect(failure).toMatchObject({ reason, requestId: expect.any(String) });
@@ -179,7 +192,14 @@ describe('given the sandbox signs with the WeChat Pay public key', () => {
       expect(notification).toMatchObject({
         ok: true,
         envelope: { event_type: 'TRANSACTION.SUCCESS' },
-        transaction: { out_trade_no: order.out_trade_no, mchid: credentials.mchId, appid: credentials.appId, trade_state: 'SUCCESS', amount: { total: 8800 }, payer: { openid } },
+        transaction: {
+          out_trade_no: order.out_trade_no,
+          mchid: credentials.mchId,
+          appid: credentials.appId,
+          trade_state: 'SUCCESS',
+          amount: { total: 8800 },
+          payer: { openid },
+        },
       });
       await expect(client.queryByOutTradeNo(order.out_trade_no)).resolves.toMatchObject({ trade_state: 'SUCCESS' });
     });
@@ -211,7 +231,9 @@ describe('given the sandbox signs with a platform certificate', () => {
 
   describe('when a public-key-only merchant calls it', () => {
     it('has the answers refused as unknown_serial', async () => {
-      await expect(clientOf(sandboxSigning('platform-certificate'), 'public-key').createJsapiPrepay(newOrder())).rejects.toMatchObject({ reason: 'unknown_serial' });
+      await expect(clientOf(sandboxSigning('platform-certificate'), 'public-key').createJsapiPrepay(newOrder())).rejects.toMatchObject({
+        reason: 'unknown_serial',
+      });
     });
   });
 });

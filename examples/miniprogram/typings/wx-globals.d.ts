@@ -11,7 +11,15 @@ interface SampleWx extends SdkWx {
   showToast(options: { title: string; icon?: 'success' | 'error' | 'loading' | 'none'; duration?: number; mask?: boolean }): void;
   showLoading(options: { title: string; mask?: boolean }): void;
   hideLoading(): void;
-  showModal(options: { title: string; content: string; confirmText?: string; cancelText?: string; showCancel?: boolean; success?(result: { confirm: boolean; cancel: boolean }): void; fail?(): void }): void;
+  showModal(options: {
+    title: string;
+    content: string;
+    confirmText?: string;
+    cancelText?: string;
+    showCancel?: boolean;
+    success?(result: { confirm: boolean; cancel: boolean }): void;
+    fail?(): void;
+  }): void;
   navigateBack(options?: { delta?: number }): void;
   navigateTo(options: { url: string }): void;
 }

@@ -20,7 +20,12 @@ export interface SignOptions {
 export function signNotification(stack: TestStack, body: string, options: SignOptions = {}): NotificationHeaders {
   const { wechatPayPublicKey, platformCertificate } = stack.sandbox.credentials;
   const key = options.key ?? 'public-key';
-  const privateKey = key === 'public-key' ? createPrivateKey(wechatPayPublicKey.privateKeyPem) : key === 'platform-certificate' ? createPrivateKey(platformCertificate.privateKeyPem) : key;
+  const privateKey =
+    key === 'public-key'
+      ? createPrivateKey(wechatPayPublicKey.privateKeyPem)
+      : key === 'platform-certificate'
+        ? createPrivateKey(platformCertificate.privateKeyPem)
+        : key;
   const serial = options.serial ?? (key === 'platform-certificate' ? platformCertificate.serialNo : wechatPayPublicKey.id);
   const timestamp = options.timestamp ?? unixSeconds(stack.clock.now());
   const nonce = createNonce();

@@ -30,7 +30,10 @@ export async function readPaymentRecords(stack: TestStack, stored: Pick<StoredTr
   const em = stack.database.em.fork();
   const order = await em.findOneOrFail(Order, { id: stored.orderId });
   const history = await em.find(PaymentStatusHistory, { orderId: stored.orderId }, { orderBy: { id: 'asc' } });
-  const notifications: PaymentRecords['notifications'] = await em.execute('select id, event_type, outcome from payment_notifications where out_trade_no = ? order by received_at, id', [stored.outTradeNo]);
+  const notifications: PaymentRecords['notifications'] = await em.execute(
+    'select id, event_type, outcome from payment_notifications where out_trade_no = ? order by received_at, id',
+    [stored.outTradeNo],
+  );
   return { order, history, notifications };
 }
 
@@ -43,7 +46,12 @@ export const statusChanges = (records: PaymentRecords) => records.history.filter
 export const eventsNamed = (records: PaymentRecords, event: string) => records.history.filter((row) => row.event === event);
 
 /** Waits until the order row satisfies `done` (notifications are asynchronous); returns the last records read. */
-export async function waitForRecords(stack: TestStack, stored: StoredTransaction, done: (records: PaymentRecords) => boolean, timeoutMs = 2000): Promise<PaymentRecords> {
+export async function waitForRecords(
+  stack: TestStack,
+  stored: StoredTransaction,
+  done: (records: PaymentRecords) => boolean,
+  timeoutMs = 2000,
+): Promise<PaymentRecords> {
   const deadline = Date.now() + timeoutMs;
   let records = await readPaymentRecords(stack, stored);
   while (!done(records) && Date.now() < deadline) {

@@ -21,7 +21,11 @@ export async function loginAs(stack: TestStack, name: string = `traveler${random
   return { token: answer.body.token, openid: deriveOpenid(stack.sandbox.credentials.appId, name) };
 }
 
-export async function createPendingOrder(stack: TestStack, traveler: LoggedInTraveler, body: { amount: number; description: string } = { amount: 8800, description: 'G7311 seat 05A' }): Promise<Order> {
+export async function createPendingOrder(
+  stack: TestStack,
+  traveler: LoggedInTraveler,
+  body: { amount: number; description: string } = { amount: 8800, description: 'G7311 seat 05A' },
+): Promise<Order> {
   const answer = await call<Order>(stack.api.url, 'POST', '/orders', { token: traveler.token, body, headers: { 'Idempotency-Key': randomUUID() } });
   if (answer.status !== 201) throw new Error(`order failed: ${answer.status} ${answer.text}`);
   return answer.body;

@@ -18,7 +18,8 @@ describe('the Prism mock answers like the server', () => {
   });
 
   async function both(method: string, path: string, options: { body?: unknown; headers?: Record<string, string>; auth?: boolean }) {
-    const send = (baseUrl: string) => call(baseUrl, method, path, { body: options.body, headers: options.headers, token: options.auth === false ? undefined : token });
+    const send = (baseUrl: string) =>
+      call(baseUrl, method, path, { body: options.body, headers: options.headers, token: options.auth === false ? undefined : token });
     const [server, mocked] = await Promise.all([send(stack.api.url), send(mock.url)]);
     return { server: { status: server.status, code: server.body?.code }, mock: { status: mocked.status, code: mocked.body?.code } };
   }
@@ -33,14 +34,21 @@ describe('the Prism mock answers like the server', () => {
 
   /** A documented example of components.responses[response], without the request id every answer has its own of. */
   function documented(response: string, example: string): JsonObject {
-    const media = (resolveRef(mock.documented, { $ref: `#/components/responses/${response}` }).content as Record<string, JsonObject>)['application/problem+json'];
+    const media = (resolveRef(mock.documented, { $ref: `#/components/responses/${response}` }).content as Record<string, JsonObject>)[
+      'application/problem+json'
+    ];
     const { request_id: _id, ...value } = ((media?.examples as Record<string, { value: JsonObject }>)[example]?.value ?? {}) as JsonObject;
     return value;
   }
 
   describe.each([
     ['without an Idempotency-Key', 'missingIdempotencyKey', { 'content-type': 'application/json' }, JSON.stringify({ amount: 8800, description: 'G7311' })],
-    ['with a body that is not JSON', 'invalidJson', { 'content-type': 'application/json', 'Idempotency-Key': '7c9e6679-7425-40de-944b-e07fc1f90ae7' }, '{"amount": 88'],
+    [
+      'with a body that is not JSON',
+      'invalidJson',
+      { 'content-type': 'application/json', 'Idempotency-Key': '7c9e6679-7425-40de-944b-e07fc1f90ae7' },
+      '{"amount": 88',
+    ],
   ])('given POST /orders %s', (_label, example, headers, body) => {
     it(`the server answers the documented ${example} example`, async () => {
       const answer = await call(stack.api.url, 'POST', '/orders', { token, headers, body });
@@ -59,7 +67,10 @@ describe('the Prism mock answers like the server', () => {
 
   describe('given an order amount in yuan', () => {
     it('both answer 400 VALIDATION_FAILED', async () => {
-      const { server, mock: mocked } = await both('POST', '/orders', { body: { amount: 88.5, description: 'G7311' }, headers: { 'Idempotency-Key': '7c9e6679-7425-40de-944b-e07fc1f90ae7' } });
+      const { server, mock: mocked } = await both('POST', '/orders', {
+        body: { amount: 88.5, description: 'G7311' },
+        headers: { 'Idempotency-Key': '7c9e6679-7425-40de-944b-e07fc1f90ae7' },
+      });
       expect(server).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
       expect(mocked).toEqual(server);
     });
@@ -77,7 +88,9 @@ describe('the Prism mock answers like the server', () => {
     it('both put its lock_expire_at in the future', async () => {
       const headers = { 'Idempotency-Key': `sdk-${Date.now()}-parity` };
       const [server, mocked] = await Promise.all(
-        [stack.api.url, mock.url].map((url) => call<{ lock_expire_at: string }>(url, 'POST', '/orders', { token, headers, body: { amount: 8800, description: 'G7311 seat 05A' } })),
+        [stack.api.url, mock.url].map((url) =>
+          call<{ lock_expire_at: string }>(url, 'POST', '/orders', { token, headers, body: { amount: 8800, description: 'G7311 seat 05A' } }),
+        ),
       );
       for (const answer of [server, mocked]) expect(new Date(answer?.body.lock_expire_at ?? 0).getTime()).toBeGreaterThan(Date.now());
     });

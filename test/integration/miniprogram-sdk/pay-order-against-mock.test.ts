@@ -89,7 +89,12 @@ function documentedAnswers(contract: JsonObject, operationIds: string[]): { key:
     .flatMap(({ operationId, operation }) =>
       Object.entries(operation.responses as JsonObject).flatMap(([status, ref]) => {
         const content = Object.values((resolveRef(contract, ref).content ?? {}) as Record<string, JsonObject>)[0];
-        return Object.keys((content?.examples ?? {}) as JsonObject).map((example) => ({ key: `${operationId} ${status} ${example}`, status, example, operationId }));
+        return Object.keys((content?.examples ?? {}) as JsonObject).map((example) => ({
+          key: `${operationId} ${status} ${example}`,
+          status,
+          example,
+          operationId,
+        }));
       }),
     );
 }
@@ -139,7 +144,9 @@ describe('miniprogram-sdk against the Prism mock', () => {
     it('receives the documented session parameters exactly', async () => {
       const { wx, client } = clientFor({ extraHeaders: preferring('status', 'example=paid') });
       await client.payOrder(ORDER_ID, ONE_POLL);
-      const created = (((resolveRef(mock.documented, (mock.documented.paths as JsonObject)['/payments/session']) as JsonObject).post as JsonObject).responses as JsonObject)['200'] as JsonObject;
+      const created = (
+        ((resolveRef(mock.documented, (mock.documented.paths as JsonObject)['/payments/session']) as JsonObject).post as JsonObject).responses as JsonObject
+      )['200'] as JsonObject;
       const example = ((created.content as JsonObject)['application/json'] as JsonObject).examples as Record<string, { value: unknown }>;
       expect(wx.payments).toEqual([example.created?.value]);
     });

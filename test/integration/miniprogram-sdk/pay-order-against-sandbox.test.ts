@@ -158,7 +158,11 @@ describe('miniprogram-sdk against the server in sandbox mode', () => {
       storage.set('wechat-payment-session.token', 'expired.token.value');
       const { wx, client } = clientFor({}, storage);
       await client.createOrder(TICKET);
-      expect(wx.requests.map((r) => `${r.answer?.statusCode} ${r.method} ${r.path}`)).toEqual(['401 POST /orders', '200 POST /auth/wechat/login', '201 POST /orders']);
+      expect(wx.requests.map((r) => `${r.answer?.statusCode} ${r.method} ${r.path}`)).toEqual([
+        '401 POST /orders',
+        '200 POST /auth/wechat/login',
+        '201 POST /orders',
+      ]);
       expect(storage.get('wechat-payment-session.token')).not.toBe('expired.token.value');
     });
   });

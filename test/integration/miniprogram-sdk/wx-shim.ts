@@ -94,7 +94,11 @@ export function createWxShim(options: WxShimOptions = {}): WxShim {
       void (async () => {
         if (!options.sandboxUrl) return sheetWithoutSandbox(options.paymentResult, success, fail);
         const body = JSON.stringify({ ...parameters, result: options.paymentResult ?? 'success' });
-        const response = await fetch(`${options.sandboxUrl}/sandbox/request-payment`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const response = await fetch(`${options.sandboxUrl}/sandbox/request-payment`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
         const answer = (await response.json()) as { errMsg: string };
         if (response.status !== 200) return fail(answer);
         await options.afterPayment?.();

@@ -18,7 +18,9 @@ describe('sandbox control API (/sandbox/…)', () => {
       await wechat.prepay({ out_trade_no: outTradeNo });
       await wechat.call({ method: 'GET', path: `/v3/pay/transactions/out-trade-no/${outTradeNo}?mchid=${wechat.credentials.mchId}` });
       await wechat.call({ method: 'GET', path: '/v3/certificates', tamper: { omitAuthorization: true } });
-      await fetch(`${wechat.sandbox.url}/sns/jscode2session?appid=${wechat.credentials.appId}&secret=${wechat.credentials.appSecret}&js_code=ivy-1&grant_type=authorization_code`);
+      await fetch(
+        `${wechat.sandbox.url}/sns/jscode2session?appid=${wechat.credentials.appId}&secret=${wechat.credentials.appSecret}&js_code=ivy-1&grant_type=authorization_code`,
+      );
       await wechat.control('GET', '/sandbox/info');
 
       const { body } = await wechat.control<CallsBody>('GET', '/sandbox/calls');
@@ -40,7 +42,10 @@ describe('sandbox control API (/sandbox/…)', () => {
     it('/sandbox/transactions/{out_trade_no} returns it with the exact raw prepay bodies', async () => {
       const outTradeNo = uniqueOutTradeNo();
       const answer = await wechat.prepay({ out_trade_no: outTradeNo });
-      const { status, body } = await wechat.control<{ transaction: Record<string, unknown>; prepayBodies: string[]; prepayIds: { prepayId: string }[] }>('GET', `/sandbox/transactions/${outTradeNo}`);
+      const { status, body } = await wechat.control<{ transaction: Record<string, unknown>; prepayBodies: string[]; prepayIds: { prepayId: string }[] }>(
+        'GET',
+        `/sandbox/transactions/${outTradeNo}`,
+      );
       expect(status).toBe(200);
       expect(body.transaction).toMatchObject({ out_trade_no: outTradeNo, trade_state: 'NOTPAY' });
       expect(JSON.parse(body.prepayBodies[0]!).out_trade_no).toBe(outTradeNo);

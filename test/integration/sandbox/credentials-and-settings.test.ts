@@ -51,7 +51,11 @@ describe('sandbox credentials and WechatPaySettings', () => {
     ['both', true, 1],
   ] as const)('given keyMode %s', (keyMode, hasPublicKey, certificates) => {
     it('the settings hold the matching WeChat Pay keys', () => {
-      const settings = sandboxWechatPaySettings(credentials, { baseUrl: 'http://127.0.0.1:3100/', notifyUrl: 'http://127.0.0.1:3000/payments/wechat/notify', keyMode });
+      const settings = sandboxWechatPaySettings(credentials, {
+        baseUrl: 'http://127.0.0.1:3100/',
+        notifyUrl: 'http://127.0.0.1:3000/payments/wechat/notify',
+        keyMode,
+      });
       expect(settings).toMatchObject({
         appId: credentials.appId,
         appSecret: credentials.appSecret,

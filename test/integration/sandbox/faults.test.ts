@@ -127,7 +127,12 @@ describe('sandbox WeChat Pay: injected faults', () => {
   describe('given a fault on the login API', () => {
     it('answers errcode -1 with the fault status', async () => {
       await arm({ path: '/sns/jscode2session', status: 500 });
-      const query = new URLSearchParams({ appid: wechat.credentials.appId, secret: wechat.credentials.appSecret, js_code: 'henry-1', grant_type: 'authorization_code' });
+      const query = new URLSearchParams({
+        appid: wechat.credentials.appId,
+        secret: wechat.credentials.appSecret,
+        js_code: 'henry-1',
+        grant_type: 'authorization_code',
+      });
       const response = await fetch(`${wechat.sandbox.url}/sns/jscode2session?${query}`);
       expect(response.status).toBe(500);
       expect(await response.json()).toMatchObject({ errcode: -1 });
@@ -138,7 +143,9 @@ describe('sandbox WeChat Pay: injected faults', () => {
     it('answers 400 with the reason; DELETE clears armed faults', async () => {
       expect((await wechat.control('POST', '/sandbox/faults', { path: JSAPI, status: 500, drop: true })).status).toBe(400);
       expect((await wechat.control('POST', '/sandbox/faults', { path: 'jsapi', status: 500 })).status).toBe(400);
-      expect((await wechat.control('POST', '/sandbox/faults', { path: JSAPI, status: 418 })).body).toMatchObject({ message: 'code is required for status 418' });
+      expect((await wechat.control('POST', '/sandbox/faults', { path: JSAPI, status: 418 })).body).toMatchObject({
+        message: 'code is required for status 418',
+      });
       await arm({ path: JSAPI, status: 500, count: 5 });
       expect((await wechat.control<{ faults: unknown[] }>('GET', '/sandbox/faults')).body.faults).toHaveLength(1);
       await wechat.control('DELETE', '/sandbox/faults');

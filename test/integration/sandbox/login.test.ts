@@ -8,7 +8,13 @@ describe('sandbox WeChat: GET /sns/jscode2session', () => {
   afterAll(() => wechat.sandbox.close());
 
   const login = async (code: string, overrides: Record<string, string> = {}) => {
-    const query = new URLSearchParams({ appid: wechat.credentials.appId, secret: wechat.credentials.appSecret, js_code: code, grant_type: 'authorization_code', ...overrides });
+    const query = new URLSearchParams({
+      appid: wechat.credentials.appId,
+      secret: wechat.credentials.appSecret,
+      js_code: code,
+      grant_type: 'authorization_code',
+      ...overrides,
+    });
     const response = await fetch(`${wechat.sandbox.url}/sns/jscode2session?${query}`);
     return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
   };

@@ -72,7 +72,10 @@ describe('sandbox WeChat Pay: merchant Authorization', () => {
 
   describe('given the platform certificate serial as serial_no (not the merchant certificate)', () => {
     it('answers 401 SIGN_ERROR', async () => {
-      await expectSignError(wechat.call({ method: 'GET', path: queryPath(), tamper: { serialNo: wechat.credentials.platformCertificate.serialNo } }), 'serial_no');
+      await expectSignError(
+        wechat.call({ method: 'GET', path: queryPath(), tamper: { serialNo: wechat.credentials.platformCertificate.serialNo } }),
+        'serial_no',
+      );
     });
   });
 

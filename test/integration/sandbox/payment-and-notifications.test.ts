@@ -39,7 +39,8 @@ describe('sandbox WeChat Pay: wx.requestPayment and TRANSACTION.SUCCESS notifica
   };
   const tradeState = async (outTradeNo: string) =>
     (await wechat.call({ method: 'GET', path: `/v3/pay/transactions/out-trade-no/${outTradeNo}?mchid=${wechat.credentials.mchId}` })).json().trade_state;
-  const notificationsOf = async (id: string) => (await wechat.control<NotificationsList>('GET', '/sandbox/notifications')).body.notifications.find((entry) => entry.id === id);
+  const notificationsOf = async (id: string) =>
+    (await wechat.control<NotificationsList>('GET', '/sandbox/notifications')).body.notifications.find((entry) => entry.id === id);
 
   describe('given a tampered paySign', () => {
     it('answers 400 requestPayment:fail and the order stays NOTPAY', async () => {
@@ -81,8 +82,18 @@ describe('sandbox WeChat Pay: wx.requestPayment and TRANSACTION.SUCCESS notifica
       const [delivery] = await target.waitFor(1);
       expect(verifySandboxSignature(delivery!.headers, delivery!.rawBody, wechatPayKeys(wechat.credentials))).toBeUndefined();
       const envelope = JSON.parse(delivery!.rawBody) as Envelope;
-      expect(envelope).toMatchObject({ event_type: 'TRANSACTION.SUCCESS', resource_type: 'encrypt-resource', summary: '支付成功', create_time: expect.stringMatching(/\+08:00$/) });
-      expect(envelope.resource).toMatchObject({ original_type: 'transaction', algorithm: 'AEAD_AES_256_GCM', associated_data: 'transaction', nonce: expect.stringMatching(/^[A-Za-z0-9]{12}$/) });
+      expect(envelope).toMatchObject({
+        event_type: 'TRANSACTION.SUCCESS',
+        resource_type: 'encrypt-resource',
+        summary: '支付成功',
+        create_time: expect.stringMatching(/\+08:00$/),
+      });
+      expect(envelope.resource).toMatchObject({
+        original_type: 'transaction',
+        algorithm: 'AEAD_AES_256_GCM',
+        associated_data: 'transaction',
+        nonce: expect.stringMatching(/^[A-Za-z0-9]{12}$/),
+      });
       const { resource } = envelope;
       const transaction = JSON.parse(decryptAes256Gcm(wechat.credentials.apiV3Key, resource.nonce, resource.associated_data, resource.ciphertext));
       const queried = (await wechat.call({ method: 'GET', path: `/v3/pay/transactions/out-trade-no/${outTradeNo}?mchid=${wechat.credentials.mchId}` })).json();

@@ -120,7 +120,12 @@ describe('sandbox WeChat Pay: POST /v3/pay/transactions/jsapi', () => {
         const body = JSON.stringify(prepayBody(wechat.credentials));
         await sendRaw(body);
         const outTradeNo = JSON.parse(body).out_trade_no as string;
-        const close = await wechat.call({ method: 'POST', path: `/v3/pay/transactions/out-trade-no/${outTradeNo}/close`, body: { mchid: wechat.credentials.mchId }, now });
+        const close = await wechat.call({
+          method: 'POST',
+          path: `/v3/pay/transactions/out-trade-no/${outTradeNo}/close`,
+          body: { mchid: wechat.credentials.mchId },
+          now,
+        });
         expect(close.status).toBe(204);
         const answer = await sendRaw(body);
         expect(answer.status).toBe(400);

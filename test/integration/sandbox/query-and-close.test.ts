@@ -8,8 +8,10 @@ describe('sandbox WeChat Pay: query and close by out_trade_no', () => {
   });
   afterAll(() => wechat.sandbox.close());
 
-  const query = (outTradeNo: string, mchid = wechat.credentials.mchId) => wechat.call({ method: 'GET', path: `/v3/pay/transactions/out-trade-no/${outTradeNo}?mchid=${mchid}` });
-  const close = (outTradeNo: string) => wechat.call({ method: 'POST', path: `/v3/pay/transactions/out-trade-no/${outTradeNo}/close`, body: { mchid: wechat.credentials.mchId } });
+  const query = (outTradeNo: string, mchid = wechat.credentials.mchId) =>
+    wechat.call({ method: 'GET', path: `/v3/pay/transactions/out-trade-no/${outTradeNo}?mchid=${mchid}` });
+  const close = (outTradeNo: string) =>
+    wechat.call({ method: 'POST', path: `/v3/pay/transactions/out-trade-no/${outTradeNo}/close`, body: { mchid: wechat.credentials.mchId } });
 
   describe('given an unknown out_trade_no', () => {
     it('answers 404 ORDER_NOT_EXIST', async () => {

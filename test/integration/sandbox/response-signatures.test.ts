@@ -46,8 +46,14 @@ describe('sandbox WeChat Pay: signed responses', () => {
         const wechat = await start('platform-certificate');
         const answer = await wechat.call({ method: 'GET', path: '/v3/certificates' });
         expect(answer.status).toBe(200);
-        const [entry] = answer.json<{ data: { serial_no: string; encrypt_certificate: { nonce: string; associated_data: string; ciphertext: string } }[] }>().data;
-        const pem = decryptAes256Gcm(wechat.credentials.apiV3Key, entry!.encrypt_certificate.nonce, entry!.encrypt_certificate.associated_data, entry!.encrypt_certificate.ciphertext);
+        const [entry] = answer.json<{ data: { serial_no: string; encrypt_certificate: { nonce: string; associated_data: string; ciphertext: string } }[] }>()
+          .data;
+        const pem = decryptAes256Gcm(
+          wechat.credentials.apiV3Key,
+          entry!.encrypt_certificate.nonce,
+          entry!.encrypt_certificate.associated_data,
+          entry!.encrypt_certificate.ciphertext,
+        );
         expect(new X509Certificate(pem).serialNumber.toUpperCase()).toBe(entry!.serial_no);
         expect(entry!.serial_no).toBe(wechat.credentials.platformCertificate.serialNo);
       });
@@ -72,7 +78,11 @@ describe('sandbox WeChat Pay: signed responses', () => {
         const keys = wechatPayKeys(wechat.credentials);
         const serials = new Set<string>();
         for (let i = 0; i < 4; i += 1) {
-          const answer = await wechat.call({ method: 'GET', path: `/v3/pay/transactions/out-trade-no/NOPE0001?mchid=${wechat.credentials.mchId}`, headers: { 'Wechatpay-Serial': undefined } });
+          const answer = await wechat.call({
+            method: 'GET',
+            path: `/v3/pay/transactions/out-trade-no/NOPE0001?mchid=${wechat.credentials.mchId}`,
+            headers: { 'Wechatpay-Serial': undefined },
+          });
           expect(answer.status).toBe(404);
           serials.add(answer.headers.get('Wechatpay-Serial') ?? '');
           expect(verifySandboxSignature(answer.headers, answer.rawBody, keys)).toBeUndefined();
@@ -99,7 +109,11 @@ describe('sandbox WeChat Pay: signed responses', () => {
       const wechat = await start('public-key');
       const outTradeNo = uniqueOutTradeNo();
       await wechat.prepay({ out_trade_no: outTradeNo });
-      const answer = await wechat.call({ method: 'POST', path: `/v3/pay/transactions/out-trade-no/${outTradeNo}/close`, body: { mchid: wechat.credentials.mchId } });
+      const answer = await wechat.call({
+        method: 'POST',
+        path: `/v3/pay/transactions/out-trade-no/${outTradeNo}/close`,
+        body: { mchid: wechat.credentials.mchId },
+      });
       expect(answer.status).toBe(204);
       expect(answer.rawBody).toBe('');
       expect(verifySandboxSignature(answer.headers, '', wechatPayKeys(wechat.credentials))).toBeUndefined();

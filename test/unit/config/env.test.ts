@@ -15,7 +15,16 @@ describe('loadConfig', () => {
   describe('given nothing', () => {
     it('runs in sandbox mode with the documented defaults', () => {
       const config = loadConfig({});
-      expect(config).toMatchObject({ mode: 'sandbox', port: 3000, host: '127.0.0.1', sandboxPort: 3100, seatLockMinutes: 15, sessionReuseSeconds: 600, rateLimitStore: 'memory', validateResponses: true });
+      expect(config).toMatchObject({
+        mode: 'sandbox',
+        port: 3000,
+        host: '127.0.0.1',
+        sandboxPort: 3100,
+        seatLockMinutes: 15,
+        sessionReuseSeconds: 600,
+        rateLimitStore: 'memory',
+        validateResponses: true,
+      });
       expect(config.wechat).toBeUndefined();
       expect(config.databaseUrl).toBeUndefined();
     });
@@ -35,7 +44,14 @@ describe('loadConfig', () => {
   describe('given one merchant variable', () => {
     it('runs in live mode and names every missing merchant variable', () => {
       const problems = problemsOf({ WECHATPAY_MCH_ID: '1900000001' });
-      for (const name of ['WECHAT_APP_ID', 'WECHAT_APP_SECRET', 'WECHATPAY_MERCHANT_CERT', 'WECHATPAY_MERCHANT_PRIVATE_KEY', 'WECHATPAY_API_V3_KEY', 'WECHATPAY_NOTIFY_URL']) {
+      for (const name of [
+        'WECHAT_APP_ID',
+        'WECHAT_APP_SECRET',
+        'WECHATPAY_MERCHANT_CERT',
+        'WECHATPAY_MERCHANT_PRIVATE_KEY',
+        'WECHATPAY_API_V3_KEY',
+        'WECHATPAY_NOTIFY_URL',
+      ]) {
         expect(problems).toContain(`${name} is required`);
       }
       expect(problems.some((p) => p.includes('WECHATPAY_PUBLIC_KEY'))).toBe(true);

@@ -10,7 +10,10 @@ const htmlextraDefaultTemplate = require.resolve('newman-reporter-htmlextra/lib/
 
 /** One request with one passing and one failing assertion, against a server on 127.0.0.1. */
 function collection(url: string) {
-  const test = ['pm.test("status is 200", () => pm.response.to.have.status(200));', 'pm.test("body says ok", () => pm.expect(pm.response.json().status).to.eql("ready"));'];
+  const test = [
+    'pm.test("status is 200", () => pm.response.to.have.status(200));',
+    'pm.test("body says ok", () => pm.expect(pm.response.json().status).to.eql("ready"));',
+  ];
   return {
     info: { name: 'report check', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
     item: [{ name: 'GET /healthz', request: { method: 'GET', url }, event: [{ listen: 'test', script: { exec: test } }] }],
@@ -33,7 +36,11 @@ describe('the Newman HTML report', () => {
   });
 
   const run = (file: string, template?: string) =>
-    runNewman('report', { collection: collection(url), reporters: ['htmlextra'], reporter: { htmlextra: { export: file, ...(template ? { template } : {}) } } }, false);
+    runNewman(
+      'report',
+      { collection: collection(url), reporters: ['htmlextra'], reporter: { htmlextra: { export: file, ...(template ? { template } : {}) } } },
+      false,
+    );
 
   it('is written with the local template: no stylesheet, script or font from another host, and the results are in it', async () => {
     const file = join(dir, 'local.html');
@@ -43,7 +50,7 @@ describe('the Newman HTML report', () => {
     expect(html).toContain('GET /healthz');
     expect(html).toContain('1 passed, 1 failed');
     expect(html).toContain('expected &#x27;ok&#x27; to deeply equal &#x27;ready&#x27;');
-    expect(outcome.problems).toEqual(['GET /healthz: body says ok: expected \'ok\' to deeply equal \'ready\'']);
+    expect(outcome.problems).toEqual(["GET /healthz: body says ok: expected 'ok' to deeply equal 'ready'"]);
   });
 
   it("fails the run when a report links another host, as htmlextra's own template does", async () => {

@@ -6,10 +6,22 @@ function respond(err: unknown) {
   const logged: unknown[] = [];
   const sent: { status?: number; type?: string; body?: Record<string, unknown>; headers: Record<string, string> } = { headers: {} };
   const res = {
-    set(headers: Record<string, string>) { Object.assign(sent.headers, headers); return res; },
-    status(status: number) { sent.status = status; return res; },
-    type(type: string) { sent.type = type; return res; },
-    json(body: Record<string, unknown>) { sent.body = body; return res; },
+    set(headers: Record<string, string>) {
+      Object.assign(sent.headers, headers);
+      return res;
+    },
+    status(status: number) {
+      sent.status = status;
+      return res;
+    },
+    type(type: string) {
+      sent.type = type;
+      return res;
+    },
+    json(body: Record<string, unknown>) {
+      sent.body = body;
+      return res;
+    },
   };
   const req = { id: 'req-12345678', log: { error: (...args: unknown[]) => logged.push(args) } };
   errorHandler(err, req as unknown as Request, res as unknown as Response, (() => {}) as NextFunction);
@@ -21,7 +33,14 @@ describe('errorHandler', () => {
     const sent = respond(orderNotFound());
     expect(sent.status).toBe(404);
     expect(sent.type).toBe('application/problem+json');
-    expect(sent.body).toEqual({ type: '/docs/problems#ORDER_NOT_FOUND', title: 'Order not found', status: 404, detail: 'No such order.', code: 'ORDER_NOT_FOUND', request_id: 'req-12345678' });
+    expect(sent.body).toEqual({
+      type: '/docs/problems#ORDER_NOT_FOUND',
+      title: 'Order not found',
+      status: 404,
+      detail: 'No such order.',
+      code: 'ORDER_NOT_FOUND',
+      request_id: 'req-12345678',
+    });
   });
 
   it('keeps the Retry-After header of a 429', () => {
@@ -29,7 +48,11 @@ describe('errorHandler', () => {
   });
 
   it('maps a validator error to 400 VALIDATION_FAILED with the failing paths', () => {
-    const sent = respond({ status: 400, message: 'request/body must have required property', errors: [{ path: '/body/order_id', message: 'required', errorCode: 'required.openapi.validation' }] });
+    const sent = respond({
+      status: 400,
+      message: 'request/body must have required property',
+      errors: [{ path: '/body/order_id', message: 'required', errorCode: 'required.openapi.validation' }],
+    });
     expect(sent.body).toMatchObject({ code: 'VALIDATION_FAILED', status: 400, errors: [{ path: '/body/order_id', message: 'required' }] });
   });
 

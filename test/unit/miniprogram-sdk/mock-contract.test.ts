@@ -33,7 +33,9 @@ describe('the contract the mock serves', () => {
       const served = servedByMock(refreshed);
       const responses = (served.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)['/orders']?.post?.responses ?? {};
       expect(Object.keys(responses)).not.toContain('422');
-      expect(responses.default).toEqual((refreshed.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)['/orders']?.post?.responses['422']);
+      expect(responses.default).toEqual(
+        (refreshed.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)['/orders']?.post?.responses['422'],
+      );
     });
   });
 });

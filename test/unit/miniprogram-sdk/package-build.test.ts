@@ -28,7 +28,9 @@ describe('the miniprogram-sdk package', () => {
     });
 
     it('use no browser or Node API a mini program lacks', () => {
-      const offenders = sources.filter((file) => /\b(fetch|XMLHttpRequest|window|document|require|process|Buffer|crypto)\s*[.(]/.test(readFileSync(file, 'utf8')));
+      const offenders = sources.filter((file) =>
+        /\b(fetch|XMLHttpRequest|window|document|require|process|Buffer|crypto)\s*[.(]/.test(readFileSync(file, 'utf8')),
+      );
       expect(offenders).toEqual([]);
     });
   });

@@ -15,7 +15,9 @@ describe('problem codes', () => {
 
     it('the scan finds the codes of the error factories and of the error handler', () => {
       const codes = problemCodesInSource().map((found) => found.code);
-      expect(codes).toEqual(expect.arrayContaining(['ORDER_NOT_FOUND', 'PAYMENT_IN_PROGRESS', 'WECHAT_TIMEOUT', 'VALIDATION_FAILED', 'INTERNAL', 'UNSUPPORTED_MEDIA_TYPE']));
+      expect(codes).toEqual(
+        expect.arrayContaining(['ORDER_NOT_FOUND', 'PAYMENT_IN_PROGRESS', 'WECHAT_TIMEOUT', 'VALIDATION_FAILED', 'INTERNAL', 'UNSUPPORTED_MEDIA_TYPE']),
+      );
     });
   });
 
@@ -23,7 +25,10 @@ describe('problem codes', () => {
     it('the check names it, wherever the file sits', () => {
       const dir = mkdtempSync(join(tmpdir(), 'problem-codes-'));
       mkdirSync(join(dir, 'somewhere', 'deeper'), { recursive: true });
-      writeFileSync(join(dir, 'somewhere', 'deeper', 'seat-map.ts'), "export const seatTaken = () => new AppError(409, 'SEAT_TAKEN', 'Seat taken', 'Pick another seat.');\n");
+      writeFileSync(
+        join(dir, 'somewhere', 'deeper', 'seat-map.ts'),
+        "export const seatTaken = () => new AppError(409, 'SEAT_TAKEN', 'Seat taken', 'Pick another seat.');\n",
+      );
       const problems = checkProblemCodes(contract, [...problemCodesInSource(), ...problemCodesInSource(dir)]);
       expect(problems).toEqual([expect.stringContaining('SEAT_TAKEN')]);
     });

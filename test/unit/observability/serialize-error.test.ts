@@ -5,7 +5,9 @@ import { maskOpenid, serializeError } from '../../../src/observability/logger';
 
 function failedInsert(): UniqueConstraintViolationException {
   const driverError = Object.assign(
-    new Error(`insert into users (openid, session_key) values ('oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', 'HyVFkGl5F5OQWJZZaNzBBg==') - duplicate key value violates unique constraint "users_openid_key"`),
+    new Error(
+      `insert into users (openid, session_key) values ('oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', 'HyVFkGl5F5OQWJZZaNzBBg==') - duplicate key value violates unique constraint "users_openid_key"`,
+    ),
     { code: '23505', constraint: 'users_openid_key', table: 'users', detail: 'Key (openid)=(oUpF8uMuAJO_M2pxb1Q9zNjWeS6o) already exists.' },
   );
   return new UniqueConstraintViolationException(driverError);

@@ -2,7 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertPostgresUserCanEnter, embeddedPostgresBinaryFolder, PostgresUserCannotEnterError, readPostgresUser } from '../../../src/persistence/embedded-postgres-access';
+import {
+  assertPostgresUserCanEnter,
+  embeddedPostgresBinaryFolder,
+  PostgresUserCannotEnterError,
+  readPostgresUser,
+} from '../../../src/persistence/embedded-postgres-access';
 import { canEnter, findFolderUserCannotEnter, type PosixUser } from '../../../src/persistence/posix-folder-access';
 
 /** Someone who owns none of the folders below and is in none of their groups, like a fresh `postgres` user. */

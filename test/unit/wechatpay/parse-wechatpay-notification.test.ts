@@ -51,7 +51,13 @@ function envelope(options: ResourceOptions = {}): Record<string, unknown> {
 
 /** Signs whatever body it is given, so a test can isolate the step after verification. */
 function deliver(body: string, headerOverrides: Record<string, string> = {}) {
-  return parseWechatPayNotification({ keys, apiV3Key: API_V3_KEY, headers: signAsWechatPay(credentials.wechatPayKey, body, now, headerOverrides), rawBody: body, now });
+  return parseWechatPayNotification({
+    keys,
+    apiV3Key: API_V3_KEY,
+    headers: signAsWechatPay(credentials.wechatPayKey, body, now, headerOverrides),
+    rawBody: body,
+    now,
+  });
 }
 
 function flipFirstCiphertextByte(ciphertext: string): string {
@@ -70,7 +76,13 @@ describe('parseWechatPayNotification', () => {
 
   it('takes the raw body as a Buffer and verifies with a platform certificate too', () => {
     const body = JSON.stringify(envelope());
-    const result = parseWechatPayNotification({ keys, apiV3Key: API_V3_KEY, headers: signAsWechatPay(credentials.platform, body, now), rawBody: Buffer.from(body), now });
+    const result = parseWechatPayNotification({
+      keys,
+      apiV3Key: API_V3_KEY,
+      headers: signAsWechatPay(credentials.platform, body, now),
+      rawBody: Buffer.from(body),
+      now,
+    });
 
     expect(result.ok).toBe(true);
   });
@@ -124,7 +136,13 @@ describe('parseWechatPayNotification', () => {
   });
 
   describe('why not wechatpay-node-v3 decipher_gcm: it never calls final(), so the GCM tag is never checked', () => {
-    const library = new Pay({ appid: 'wx0000000000000001', mchid: '1900000001', serial_no: 'unused', publicKey: Buffer.from('unused'), privateKey: Buffer.from('unused') });
+    const library = new Pay({
+      appid: 'wx0000000000000001',
+      mchid: '1900000001',
+      serial_no: 'unused',
+      publicKey: Buffer.from('unused'),
+      privateKey: Buffer.from('unused'),
+    });
     const nonce = 'fdasflkja484';
     const plaintext = JSON.stringify({ out_trade_no: 'ORD20250601000001', amount: { total: 8800 } });
     const ciphertext = encryptAes256Gcm(API_V3_KEY, nonce, 'transaction', plaintext);
@@ -163,7 +181,11 @@ describe('parseWechatPayNotification', () => {
     });
 
     it('refuses an algorithm other than AEAD_AES_256_GCM', () => {
-      expect(deliver(JSON.stringify(envelope({ algorithm: 'AEAD_SM4_GCM' })))).toMatchObject({ ok: false, reason: 'malformed', detail: 'unsupported algorithm AEAD_SM4_GCM' });
+      expect(deliver(JSON.stringify(envelope({ algorithm: 'AEAD_SM4_GCM' })))).toMatchObject({
+        ok: false,
+        reason: 'malformed',
+        detail: 'unsupported algorithm AEAD_SM4_GCM',
+      });
     });
 
     it('refuses a decrypted resource that is not JSON', () => {

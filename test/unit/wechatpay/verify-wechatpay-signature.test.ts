@@ -28,8 +28,14 @@ describe('verifyWechatPaySignature', () => {
     });
 
     it('combined mode (migration) verifies either key', () => {
-      expect(verifyWechatPaySignature(combined, signAsWechatPay(credentials.wechatPayKey, body, now), body, now)).toMatchObject({ ok: true, keyKind: 'wechatpay_public_key' });
-      expect(verifyWechatPaySignature(combined, signAsWechatPay(credentials.platform, body, now), body, now)).toMatchObject({ ok: true, keyKind: 'platform_certificate' });
+      expect(verifyWechatPaySignature(combined, signAsWechatPay(credentials.wechatPayKey, body, now), body, now)).toMatchObject({
+        ok: true,
+        keyKind: 'wechatpay_public_key',
+      });
+      expect(verifyWechatPaySignature(combined, signAsWechatPay(credentials.platform, body, now), body, now)).toMatchObject({
+        ok: true,
+        keyKind: 'platform_certificate',
+      });
     });
 
     it('verifies an empty body (204) over "timestamp\\nnonce\\n\\n"', () => {

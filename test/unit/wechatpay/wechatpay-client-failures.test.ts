@@ -12,7 +12,11 @@ import { PUBLIC_KEY_ID, generateRsaKeyPair } from './helpers/test-credentials';
 
 const harness = useClientHarness();
 const prepay = () => harness.client().createJsapiPrepay(prepayRequest);
-const failureOf = (call: Promise<unknown>) => call.then(() => undefined, (err: unknown) => err);
+const failureOf = (call: Promise<unknown>) =>
+  call.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
 
 describe('retries with identical parameters', () => {
   it('retries a 500 SYSTEM_ERROR with a byte-identical body and a fresh nonce, then succeeds', async () => {
@@ -43,11 +47,19 @@ describe('retries with identical parameters', () => {
   });
 
   it('does not retry a 400 PARAM_ERROR and keeps its code, message and Request-ID', async () => {
-    harness.server.replyWith(unsignedReply(400, errorBody('PARAM_ERROR', '输入源"/body/amount/total"映射到值字段"总金额"规则校验失败'), '08F5ERR400-268435461'));
+    harness.server.replyWith(
+      unsignedReply(400, errorBody('PARAM_ERROR', '输入源"/body/amount/total"映射到值字段"总金额"规则校验失败'), '08F5ERR400-268435461'),
+    );
     const failure = await failureOf(prepay());
 
     expect(failure).toBeInstanceOf(WechatPayApiError);
-    expect(failure).toMatchObject({ status: 400, code: 'PARAM_ERROR', normalizedCode: 'PARAMERROR', requestId: '08F5ERR400-268435461', operation: 'jsapi_prepay' });
+    expect(failure).toMatchObject({
+      status: 400,
+      code: 'PARAM_ERROR',
+      normalizedCode: 'PARAMERROR',
+      requestId: '08F5ERR400-268435461',
+      operation: 'jsapi_prepay',
+    });
     expect((failure as Error).message).toContain('总金额');
     expect(isRetryable(failure)).toBe(false);
     expect(harness.server.requests).toHaveLength(1);

@@ -12,7 +12,10 @@ describe('createJsapiPrepay', () => {
   it('sends exactly JSON.stringify(request), signed over the bytes sent, and returns the prepay_id', async () => {
     harness.server.replyWith(signed(200, prepayAnswer));
 
-    await expect(harness.client().createJsapiPrepay(prepayRequest)).resolves.toEqual({ prepayId: 'wx01160000000000000000000000000001', requestId: '08F5TEST200-0' });
+    await expect(harness.client().createJsapiPrepay(prepayRequest)).resolves.toEqual({
+      prepayId: 'wx01160000000000000000000000000001',
+      requestId: '08F5TEST200-0',
+    });
 
     const [request] = harness.server.requests;
     expect(request!.method).toBe('POST');
@@ -28,7 +31,14 @@ describe('createJsapiPrepay', () => {
     await harness.client().createJsapiPrepay(prepayRequest);
 
     expect(harness.logLines).toContainEqual(
-      expect.objectContaining({ operation: 'jsapi_prepay', status: 200, requestId: '08F5TEST200-0', durationMs: expect.any(Number), attempt: 1, payer: 'oUpF…eS6o' }),
+      expect.objectContaining({
+        operation: 'jsapi_prepay',
+        status: 200,
+        requestId: '08F5TEST200-0',
+        durationMs: expect.any(Number),
+        attempt: 1,
+        payer: 'oUpF…eS6o',
+      }),
     );
     expect(JSON.stringify(harness.logLines)).not.toContain(openid);
   });
@@ -61,7 +71,13 @@ describe('verification modes', () => {
 });
 
 describe('queryByOutTradeNo', () => {
-  const transaction = { appid: 'wx0000000000000001', mchid: '1900000001', out_trade_no: 'ORD-2025_06|01*A', trade_state: 'NOTPAY', trade_state_desc: '订单未支付' };
+  const transaction = {
+    appid: 'wx0000000000000001',
+    mchid: '1900000001',
+    out_trade_no: 'ORD-2025_06|01*A',
+    trade_state: 'NOTPAY',
+    trade_state_desc: '订单未支付',
+  };
 
   it('signs the path with its query (and an encoded out_trade_no) and returns the transaction', async () => {
     harness.server.replyWith(signed(200, JSON.stringify(transaction)));
@@ -78,7 +94,10 @@ describe('queryByOutTradeNo', () => {
 
   it('reports an order WeChat never saw as not found, without retrying', async () => {
     harness.server.replyWith(unsignedReply(404, errorBody('ORDER_NOT_EXIST', '订单不存在')));
-    const failure = await harness.client().queryByOutTradeNo('ORD20250601000001').catch((err: unknown) => err);
+    const failure = await harness
+      .client()
+      .queryByOutTradeNo('ORD20250601000001')
+      .catch((err: unknown) => err);
     expect(isOrderNotFound(failure)).toBe(true);
     expect(harness.server.requests).toHaveLength(1);
   });
@@ -103,12 +122,18 @@ describe('closeTransaction', () => {
 
   it('refuses an unsigned 204', async () => {
     harness.server.replyWith(unsignedReply(204, ''));
-    await expect(harness.client().closeTransaction('ORD20250601000001')).rejects.toMatchObject({ name: 'WechatPayVerificationError', reason: 'missing_headers' });
+    await expect(harness.client().closeTransaction('ORD20250601000001')).rejects.toMatchObject({
+      name: 'WechatPayVerificationError',
+      reason: 'missing_headers',
+    });
   });
 
   it.each(['ORDERPAID', 'ORDER_PAID'])('classifies %s as already paid, whatever the spelling', async (code) => {
     harness.server.replyWith(unsignedReply(403, errorBody(code, '订单已支付')));
-    const failure = await harness.client().closeTransaction('ORD20250601000001').catch((err: unknown) => err);
+    const failure = await harness
+      .client()
+      .closeTransaction('ORD20250601000001')
+      .catch((err: unknown) => err);
 
     expect(isAlreadyPaid(failure)).toBe(true);
     expect(isRetryable(failure)).toBe(false);
@@ -122,7 +147,12 @@ describe('buildMiniProgramPayment', () => {
     const first = client.buildMiniProgramPayment('wx01160000000000000000000000000001', fixedNow);
     const second = client.buildMiniProgramPayment('wx01160000000000000000000000000001');
 
-    expect(first).toMatchObject({ appId: 'wx0000000000000001', timeStamp: '1748764800', package: 'prepay_id=wx01160000000000000000000000000001', signType: 'RSA' });
+    expect(first).toMatchObject({
+      appId: 'wx0000000000000001',
+      timeStamp: '1748764800',
+      package: 'prepay_id=wx01160000000000000000000000000001',
+      signType: 'RSA',
+    });
     expect(first.nonceStr).toMatch(/^[0-9A-F]{32}$/);
     expect(second.nonceStr).not.toBe(first.nonceStr);
     const message = paySignMessage(first.appId, first.timeStamp, first.nonceStr, first.package);

@@ -20,8 +20,7 @@ export interface WechatPayVerificationKeys {
 }
 
 export type SignatureVerification =
-  | { ok: true; serial: string; keyKind: VerificationKeyKind }
-  | { ok: false; reason: SignatureRejectionReason; detail: string };
+  { ok: true; serial: string; keyKind: VerificationKeyKind } | { ok: false; reason: SignatureRejectionReason; detail: string };
 
 /** The keys as configured: PEMs, before they are parsed. */
 export interface VerificationKeySources {
@@ -69,7 +68,12 @@ const reject = (reason: SignatureRejectionReason, detail: string): SignatureVeri
  * Verifies a WeChat Pay answer or notification: `timestamp\nnonce\nrawBody\n`, SHA256withRSA, over the raw bytes
  * received (a re-serialised JSON body does not verify). Used for every 2xx answer and by the webhook.
  */
-export function verifyWechatPaySignature(keys: WechatPayVerificationKeys, headers: WechatPayHeaders, rawBody: Buffer | string, now: Date): SignatureVerification {
+export function verifyWechatPaySignature(
+  keys: WechatPayVerificationKeys,
+  headers: WechatPayHeaders,
+  rawBody: Buffer | string,
+  now: Date,
+): SignatureVerification {
   const [timestamp, nonce, signature, serial] = SIGNED_HEADERS.map((name) => readHeader(headers, name));
   if (!timestamp || !nonce || !signature || !serial) {
     const missing = SIGNED_HEADERS.filter((name) => !readHeader(headers, name));

@@ -55,7 +55,10 @@ export class WechatPayHttpTransport {
     try {
       const response = await this.exchange(request.operation, url, signable);
       checkWechatPayResponse(request.operation, response, this.options.keys, this.options.clock());
-      this.logger.info({ ...log, status: response.status, requestId: response.requestId, durationMs: Math.round(performance.now() - startedAt) }, 'WeChat Pay call');
+      this.logger.info(
+        { ...log, status: response.status, requestId: response.requestId, durationMs: Math.round(performance.now() - startedAt) },
+        'WeChat Pay call',
+      );
       this.options.hooks?.onCall?.({ operation: request.operation, outcome: 'success' });
       return response;
     } catch (err) {

@@ -16,7 +16,11 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * Runs `call` again only for `isRetryable` failures (429, transient 5xx, network). The caller re-sends the same
  * body each time; only the signature, nonce and timestamp change, which WeChat treats as the same request.
  */
-export async function retryWechatPayCall<T>(call: (attempt: number) => Promise<T>, policy: RetryPolicy, wait: (ms: number) => Promise<void> = sleep): Promise<T> {
+export async function retryWechatPayCall<T>(
+  call: (attempt: number) => Promise<T>,
+  policy: RetryPolicy,
+  wait: (ms: number) => Promise<void> = sleep,
+): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await call(attempt);

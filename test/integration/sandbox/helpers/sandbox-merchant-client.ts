@@ -40,8 +40,17 @@ export async function callWechatPay(sandbox: RunningSandbox, credentials: Sandbo
   const tamper = call.tamper ?? {};
   const timestamp = tamper.timestamp ?? unixSeconds((call.now ?? (() => new Date()))());
   const nonce = createNonce();
-  const signature = signSha256WithRsa(requestSignatureMessage(call.method, tamper.signedPath ?? call.path, timestamp, nonce, tamper.signedBody ?? body), tamper.privateKey ?? credentials.merchant.privateKeyPem);
-  const authorization = formatAuthorization({ mchid: tamper.mchid ?? credentials.mchId, nonce_str: nonce, timestamp, serial_no: tamper.serialNo ?? credentials.merchant.serialNo, signature });
+  const signature = signSha256WithRsa(
+    requestSignatureMessage(call.method, tamper.signedPath ?? call.path, timestamp, nonce, tamper.signedBody ?? body),
+    tamper.privateKey ?? credentials.merchant.privateKeyPem,
+  );
+  const authorization = formatAuthorization({
+    mchid: tamper.mchid ?? credentials.mchId,
+    nonce_str: nonce,
+    timestamp,
+    serial_no: tamper.serialNo ?? credentials.merchant.serialNo,
+    signature,
+  });
   const headers: Record<string, string | undefined> = {
     Accept: 'application/json',
     'User-Agent': 'sandbox-test-client',

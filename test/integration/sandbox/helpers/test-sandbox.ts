@@ -52,7 +52,11 @@ export async function startTestSandbox(options: Partial<SandboxOptions> = {}): P
   const credentials = options.credentials ?? testCredentials();
   const sandbox = await startSandbox({ port: 0, timeScale: 0.001, ...options, credentials });
   const control = async <T>(method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${sandbox.url}${path}`, { method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${sandbox.url}${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
   };
@@ -61,7 +65,9 @@ export async function startTestSandbox(options: Partial<SandboxOptions> = {}): P
     credentials,
     call: (call) => callWechatPay(sandbox, credentials, call),
     control,
-    prepay: (overrides = {}, now) => callWechatPay(sandbox, credentials, { method: 'POST', path: '/v3/pay/transactions/jsapi', body: prepayBody(credentials, overrides), now }),
-    requestPayment: (prepayId, extra = {}) => control<{ errMsg: string }>('POST', '/sandbox/request-payment', { ...payParameters(credentials, prepayId), ...extra }),
+    prepay: (overrides = {}, now) =>
+      callWechatPay(sandbox, credentials, { method: 'POST', path: '/v3/pay/transactions/jsapi', body: prepayBody(credentials, overrides), now }),
+    requestPayment: (prepayId, extra = {}) =>
+      control<{ errMsg: string }>('POST', '/sandbox/request-payment', { ...payParameters(credentials, prepayId), ...extra }),
   };
 }

@@ -62,7 +62,11 @@ export function testCredentials(): TestCredentials {
   cached = {
     merchant: { ...merchant, certificatePem: issueCertificate(merchant, MERCHANT_SERIAL, '1900000001'), serial: MERCHANT_SERIAL },
     wechatPayKey: { privateKeyPem: wechatPay.privateKeyPem, publicKeyPem: wechatPay.publicKeyPem, serial: PUBLIC_KEY_ID },
-    platform: { privateKeyPem: platform.privateKeyPem, certificatePem: issueCertificate(platform, PLATFORM_SERIAL, 'Tenpay.com Root CA'), serial: PLATFORM_SERIAL },
+    platform: {
+      privateKeyPem: platform.privateKeyPem,
+      certificatePem: issueCertificate(platform, PLATFORM_SERIAL, 'Tenpay.com Root CA'),
+      serial: PLATFORM_SERIAL,
+    },
   };
   return cached;
 }
