@@ -1,6 +1,9 @@
 import { DriverException } from '@mikro-orm/core';
 import pino, { type Logger } from 'pino';
 
+// One masking rule for the whole service: the SDK's, which logs openids too.
+export { maskOpenid } from '../wechatpay-sdk';
+
 export type { Logger };
 
 /**
@@ -42,10 +45,4 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     base: { service: 'wechat-payment-session' },
   };
   return destination ? pino(options, destination) : pino(options);
-}
-
-/** `oUpF8uMuAJO_M2pxb1Q9zNjWeS6o` → `oUpF…eS6o`: enough to correlate, not enough to identify. */
-export function maskOpenid(openid: string | undefined): string | undefined {
-  if (!openid) return openid;
-  return openid.length <= 8 ? '****' : `${openid.slice(0, 4)}…${openid.slice(-4)}`;
 }
