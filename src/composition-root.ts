@@ -11,7 +11,11 @@ import { createMetrics, type Metrics } from './observability/metrics';
 import { OrdersRepository } from './orders/orders-repository';
 import { createOrdersService, type OrdersService } from './orders/orders-service';
 import { PaymentNotificationsRepository } from './payments/payment-notifications-repository';
+import { createPaymentJobs } from './payments/payment-jobs';
+import { registerPaymentWorkers } from './payments/payment-workers';
 import { createPaymentsService, type PaymentsService } from './payments/payments-service';
+import { registerRetention } from './retention/register-retention';
+import { RetentionRepository } from './retention/retention-repository';
 import { createStatusPollLimiter } from './payments/status-poll-limiter';
 import { createDatabaseTransactions } from './persistence/database-transactions';
 import { createReadinessCheck } from './persistence/database-readiness';
@@ -69,6 +73,16 @@ export function composeApplication(input: CompositionInput): Application {
     poolMax: config.jobs.poolMax,
   });
 
+  const lifecycle = config.lifecycle;
+  const paymentJobs = createPaymentJobs(jobs, { scheduleMs: lifecycle.reconcileScheduleMs, nudgeSeconds: lifecycle.reconcileNudgeSeconds, logger });
+  const reconcileDeps = { orders, transactions, jsapi, merchant: settings, metrics, logger: logger.child({ component: 'reconciler' }), clock };
+  registerPaymentWorkers(jobs, reconcileDeps, paymentJobs, { expirySweepSeconds: lifecycle.expirySweepSeconds });
+  registerRetention(jobs, { repository: new RetentionRepository(root), metrics, logger, clock, historyRetentionDays: lifecycle.historyRetentionDays });
+  metrics.sources.oldestOpenTransactionSeconds = async () => {
+    const oldest = await orders.oldestOpenTransactionCreatedAt();
+    return oldest ? Math.max(0, (clock().getTime() - oldest.getTime()) / 1000) : 0;
+  };
+
   const tokens = createTravelerTokens(input.jwtSecret, config.jwtTtlSeconds);
   const auth = createAuthService({ users, tokens, clock, wechatLogin: createWechatLoginClient(settings, logger) });
   const ordersService = createOrdersService({ orders, transactions, clock, metrics, seatLockMinutes: config.seatLockMinutes });
@@ -81,6 +95,7 @@ export function composeApplication(input: CompositionInput): Application {
     keys,
     merchant: settings,
     pollLimiter,
+    paymentJobs,
     metrics,
     clock,
     sessionReuseSeconds: config.sessionReuseSeconds,

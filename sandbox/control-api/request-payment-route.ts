@@ -32,6 +32,7 @@ function findPayableTransaction(ctx: SandboxContext, prepayId: string, now: Date
   if (!transaction) return fail('prepay_id不存在');
   if (transaction.state === 'SUCCESS') return fail('该订单已支付');
   if (transaction.state === 'CLOSED') return fail('订单已关闭或已过期');
+  if (transaction.state === 'PAYERROR') return fail('支付失败，请重新下单支付');
   if (!ctx.store.isPrepayIdLive(transaction, prepayId, now)) return fail('prepay_id已失效 (older than 2 hours)');
   return transaction;
 }
@@ -51,21 +52,31 @@ function requestPayment(ctx: SandboxContext, body: Record<string, unknown>, merc
   if ('errMsg' in transaction) return transaction;
   if (body.result === 'cancel') return fail('cancel');
   if (body.result === 'fail') return fail('支付失败');
+  if (body.result === 'payerror') {
+    ctx.store.markPayError(transaction);
+    return fail('支付失败 (PAYERROR)');
+  }
   ctx.store.markPaid(transaction, now);
-  ctx.notifications.notifySuccess(transaction);
+  if (body.notify === 'drop') ctx.notifications.dropSuccess(transaction);
+  else ctx.notifications.notifySuccess(transaction);
   return { status: 200, errMsg: 'requestPayment:ok' };
 }
 
 /**
- * `POST /sandbox/request-payment` with the object passed to wx.requestPayment (+ optional `result`):
+ * `POST /sandbox/request-payment` with the object passed to wx.requestPayment (+ optional `result`: success, cancel,
+ * fail, payerror; + optional `notify`: send, or drop for a payment whose notification WeChat never delivers):
  * 200 `{errMsg:"requestPayment:ok"}` exactly when the success callback would run, else 400 with the fail errMsg.
  */
 export function handleRequestPayment(ctx: SandboxContext): RequestHandler {
   const merchantKey = createPublicKey(ctx.credentials.merchant.certificatePem);
   return (req, res) => {
     const body = typeof req.body === 'object' && req.body !== null ? (req.body as Record<string, unknown>) : {};
-    if (body.result !== undefined && !['success', 'cancel', 'fail'].includes(body.result as string)) {
-      res.status(400).json({ errMsg: 'requestPayment:fail sandbox: result must be success, cancel or fail' });
+    if (body.result !== undefined && !['success', 'cancel', 'fail', 'payerror'].includes(body.result as string)) {
+      res.status(400).json({ errMsg: 'requestPayment:fail sandbox: result must be success, cancel, fail or payerror' });
+      return;
+    }
+    if (body.notify !== undefined && body.notify !== 'send' && body.notify !== 'drop') {
+      res.status(400).json({ errMsg: 'requestPayment:fail sandbox: notify must be send or drop' });
       return;
     }
     const answer = requestPayment(ctx, body, merchantKey);

@@ -20,7 +20,8 @@ export interface NotificationRecord {
   notifyUrl: string;
   eventType: 'TRANSACTION.SUCCESS';
   probe: boolean;
-  state: 'pending' | 'delivered' | 'abandoned' | 'probed';
+  /** `dropped`: WeChat never delivers it (a notify URL that was down for good); `/sandbox/notifications/resend` still can. */
+  state: 'pending' | 'delivered' | 'abandoned' | 'probed' | 'dropped';
   attempts: DeliveryAttempt[];
   body: string;
 }
@@ -50,6 +51,13 @@ export class NotificationSender {
   notifySuccess(transaction: SandboxTransaction): NotificationRecord {
     const record = this.createRecord(transaction, false);
     void this.runScheduledAttempt(record, 0);
+    return record;
+  }
+
+  /** The notification exists (same id and body as a sent one would have) but no attempt is ever scheduled. */
+  dropSuccess(transaction: SandboxTransaction): NotificationRecord {
+    const record = this.createRecord(transaction, false);
+    record.state = 'dropped';
     return record;
   }
 

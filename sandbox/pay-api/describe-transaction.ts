@@ -5,6 +5,7 @@ const STATE_DESCRIPTIONS: Record<TradeState, string> = {
   NOTPAY: '订单未支付',
   SUCCESS: '支付成功',
   CLOSED: '订单已关闭',
+  PAYERROR: '支付失败，请重新下单支付',
 };
 
 /** The transaction object of the query API, also the plaintext of TRANSACTION.SUCCESS notifications. */

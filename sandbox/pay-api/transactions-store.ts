@@ -1,6 +1,6 @@
 import { generatePrepayId, generateTransactionId } from './generate-wechat-ids';
 
-export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED';
+export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'PAYERROR';
 
 /** A validated prepay body (`POST /v3/pay/transactions/jsapi`). */
 export interface PrepayOrder {
@@ -90,7 +90,13 @@ export class TransactionsStore {
     transaction.successTime = now;
   }
 
+  /** The bank refused the payment: WeChat ends the transaction in PAYERROR (the traveler may not pay it again). */
+  markPayError(transaction: SandboxTransaction): void {
+    transaction.state = 'PAYERROR';
+  }
+
+  /** Re-entrant: closing a closed transaction changes nothing; an unpaid or failed one becomes CLOSED. */
   close(transaction: SandboxTransaction): void {
-    if (transaction.state === 'NOTPAY') transaction.state = 'CLOSED';
+    if (transaction.state === 'NOTPAY' || transaction.state === 'PAYERROR') transaction.state = 'CLOSED';
   }
 }

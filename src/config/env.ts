@@ -1,9 +1,21 @@
 import { ConfigError, EnvReader, type Env } from './env-reader';
+import { DEFAULT_RECONCILE_SCHEDULE, parseReconcileSchedule } from './reconcile-schedule-env';
 import { MERCHANT_VARIABLES, readWechatPaySettings, type WechatPaySettings } from './wechatpay-env';
 
 export { ConfigError, type WechatPaySettings };
 
 export type RateLimitStore = 'memory' | 'postgres';
+
+export interface LifecycleConfig {
+  /** Delays between the reconciler's queries of an open transaction, from the session; the last one repeats. */
+  reconcileScheduleMs: number[];
+  /** Status polls nudge the reconciler at most once per this many seconds per order. */
+  reconcileNudgeSeconds: number;
+  /** How often lapsed seat locks are looked for (each found one gets an expiry job). */
+  expirySweepSeconds: number;
+  /** `payment_status_history` and `payment_notifications` rows older than this are deleted daily. */
+  historyRetentionDays: number;
+}
 
 export interface JobsConfig {
   /** `JOBS=off`: this instance queues jobs but runs none (another instance, or `npm run worker`, runs them). */
@@ -35,6 +47,7 @@ export interface AppConfig {
   sessionReuseSeconds: number;
   rateLimitStore: RateLimitStore;
   jobs: JobsConfig;
+  lifecycle: LifecycleConfig;
   sandboxPort: number;
   /** `sandbox` when no merchant settings are given: the local sandbox WeChat Pay plays WeChat. */
   mode: 'sandbox' | 'live';
@@ -76,10 +89,23 @@ export function loadConfig(env: Env = process.env): AppConfig {
       pollingMs: read.integer('JOBS_POLL_MS', 1000, 500, 60_000),
       poolMax: read.integer('JOBS_DATABASE_POOL_MAX', 4, 2, 100),
     },
+    lifecycle: readLifecycle(read),
     sandboxPort: read.integer('WECHAT_SANDBOX_PORT', 3100, 0, 65535),
     mode: live ? 'live' : 'sandbox',
     wechat: live ? readWechatPaySettings(read) : undefined,
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;
+}
+
+function readLifecycle(read: EnvReader): LifecycleConfig {
+  const scheduleText = read.string('RECONCILE_SCHEDULE', DEFAULT_RECONCILE_SCHEDULE) as string;
+  const schedule = parseReconcileSchedule(scheduleText);
+  if (typeof schedule === 'string') read.problems.push(`RECONCILE_SCHEDULE ${schedule}, e.g. ${DEFAULT_RECONCILE_SCHEDULE}`);
+  return {
+    reconcileScheduleMs: typeof schedule === 'string' ? [] : schedule,
+    reconcileNudgeSeconds: read.integer('RECONCILE_NUDGE_SECONDS', 5, 1, 600),
+    expirySweepSeconds: read.integer('EXPIRY_SWEEP_SECONDS', 15, 1, 3600),
+    historyRetentionDays: read.integer('HISTORY_RETENTION_DAYS', 180, 1, 3650),
+  };
 }

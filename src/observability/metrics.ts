@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * One registry per app instance, so two instances in one test process do not share counters.
@@ -6,6 +6,8 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
  */
 export function createMetrics() {
   const registry = new Registry();
+  /** Read at scrape time; the composition root points it at the database. */
+  const sources: { oldestOpenTransactionSeconds: () => Promise<number> } = { oldestOpenTransactionSeconds: async () => 0 };
   collectDefaultMetrics({ register: registry });
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
     new Counter<L>({ name, help, labelNames, registers: [registry] });
@@ -38,6 +40,20 @@ export function createMetrics() {
     ]),
     paidAfterCancel: counter('payments_paid_after_cancel_total', 'Payments received for orders already cancelled'),
     statusPollsLimited: counter('payments_status_rate_limited_total', 'Status polls refused by the rate limit'),
+    sources,
+    reconciliations: counter('payments_reconciliation_total', 'Answers to the reconciler and expiry queries, by trade_state (ERROR: no answer)', [
+      'trade_state',
+    ]),
+    expiryCloses: counter('payments_expiry_close_total', 'Transactions closed at seat lock expiry, by outcome', ['outcome']),
+    retentionRemoved: counter('retention_rows_removed_total', 'Rows removed by the retention job, by table', ['table']),
+    oldestOpenTransactionAge: new Gauge({
+      name: 'payments_oldest_open_transaction_age_seconds',
+      help: 'Age of the oldest pending order that has a WeChat Pay transaction (grows when reconciliation or expiry is stuck)',
+      registers: [registry],
+      async collect() {
+        this.set(await sources.oldestOpenTransactionSeconds());
+      },
+    }),
     jobsRun: counter('jobs_run_total', 'Job attempts started on this instance, by job', ['job']),
     jobsFailed: counter('jobs_failed_total', 'Job attempts that failed on this instance (retried while attempts remain), by job', ['job']),
   };

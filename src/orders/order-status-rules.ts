@@ -18,9 +18,18 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
   return ALLOWED[from].includes(to);
 }
 
-/** A pending order whose seat lock has run out can no longer be paid: it reads as cancelled. */
-export function statusAsRead(order: Pick<Order, 'status' | 'lockExpireAt'>, now: Date): OrderStatus {
-  return order.status === 'pending' && order.lockExpireAt.getTime() <= now.getTime() ? 'cancelled' : order.status;
+/**
+ * What a poll shows: the stored status, nothing derived from the clock. A lapsed order stays `pending` (with its
+ * past lock_expire_at) until the expiry job has asked WeChat and closed the transaction: WeChat may still say it
+ * was paid in time, and a status shown as cancelled must never turn paid.
+ */
+export function statusAsRead(order: Pick<Order, 'status' | 'lockExpireAt'>): OrderStatus {
+  return order.status;
+}
+
+/** The seat lock has run out: the expiry job closes the transaction (after one last query) and cancels the order. */
+export function isLapsed(order: Pick<Order, 'status' | 'lockExpireAt'>, now: Date): boolean {
+  return order.status === 'pending' && order.lockExpireAt.getTime() <= now.getTime();
 }
 
 /**
@@ -39,9 +48,10 @@ export function assertOrderCanBePaid(order: Pick<Order, 'status' | 'amount' | 'l
 }
 
 /**
- * A payment counts as made in time when the order still reads pending and WeChat's `success_time` is within the
- * seat lock. Once an order reads cancelled it never turns paid: money arriving then is flagged for a refund.
+ * A payment counts as made in time when the order is still pending and WeChat's `success_time` is within the seat
+ * lock, whenever its notification or our query brings the news. Once an order is cancelled it never turns paid:
+ * money arriving then is flagged for a refund.
  */
-export function isPaidInTime(order: Pick<Order, 'status' | 'lockExpireAt'>, paidAt: Date, now: Date): boolean {
-  return statusAsRead(order, now) === 'pending' && paidAt.getTime() <= order.lockExpireAt.getTime();
+export function isPaidInTime(order: Pick<Order, 'status' | 'lockExpireAt'>, paidAt: Date): boolean {
+  return order.status === 'pending' && paidAt.getTime() <= order.lockExpireAt.getTime();
 }

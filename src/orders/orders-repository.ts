@@ -24,8 +24,33 @@ export class OrdersRepository {
   constructor(private readonly root: EntityManager) {}
 
   /** Reads outside any transaction: what a status poll needs, scoped to the owner. */
-  findOwnedStatus(orderId: string, userId: string): Promise<Pick<Order, 'status' | 'lockExpireAt'> | null> {
-    return this.root.fork().findOne(Order, { id: orderId, userId }, { fields: ['status', 'lockExpireAt'] });
+  findOwnedStatus(orderId: string, userId: string): Promise<Pick<Order, 'status' | 'lockExpireAt' | 'outTradeNo'> | null> {
+    return this.root.fork().findOne(Order, { id: orderId, userId }, { fields: ['status', 'lockExpireAt', 'outTradeNo'] });
+  }
+
+  /** What the reconciler and the expiry job read before deciding whether to ask WeChat. */
+  findForReconciliation(orderId: string): Promise<Pick<Order, 'id' | 'status' | 'lockExpireAt' | 'outTradeNo'> | null> {
+    return this.root.fork().findOne(Order, { id: orderId }, { fields: ['id', 'status', 'lockExpireAt', 'outTradeNo'] });
+  }
+
+  lockById(tx: DatabaseTransaction, orderId: string): Promise<Order | null> {
+    return tx.em.findOne(Order, { id: orderId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  }
+
+  /** Pending orders whose seat lock ended by `now`, oldest first: the expiry job's work list. */
+  async findLapsed(now: Date, limit: number): Promise<string[]> {
+    const rows = await this.root
+      .fork()
+      .find(Order, { status: 'pending', lockExpireAt: { $lte: now } }, { fields: ['id'], orderBy: { lockExpireAt: 'asc' }, limit });
+    return rows.map((row) => row.id);
+  }
+
+  /** Pending orders with a transaction: the age of the oldest tells whether reconciliation keeps up. */
+  async oldestOpenTransactionCreatedAt(): Promise<Date | undefined> {
+    const [row] = await this.root
+      .fork()
+      .find(Order, { status: 'pending', outTradeNo: { $ne: null } }, { fields: ['createdAt'], orderBy: { createdAt: 'asc' }, limit: 1 });
+    return row?.createdAt;
   }
 
   async findOutTradeNo(orderId: string): Promise<string | undefined> {

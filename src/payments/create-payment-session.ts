@@ -12,6 +12,7 @@ import type { DatabaseTransaction, DatabaseTransactions } from '../persistence/d
 import type { Order } from '../persistence/entities/order';
 import { formatBeijingTime, isAlreadyPaid, type JsapiPrepayRequest, type JsapiService } from '../wechatpay-sdk';
 import { confirmPaymentByQuery } from './confirm-payment-by-query';
+import type { PaymentJobs } from './payment-jobs';
 import type { PerOrderQueue } from './per-order-queue';
 import { toClientError, wechatFailureCode, wechatFailureLog } from './wechat-failure';
 
@@ -30,6 +31,7 @@ export interface PaymentSessionDeps {
   /** How long a request waits for the order's row lock; longer than one WeChat call with its retries. */
   lockTimeoutMs: number;
   queue: PerOrderQueue;
+  paymentJobs: PaymentJobs;
 }
 
 // PostgreSQL: lock_timeout and statement_timeout expired. Another request holds the order: try again shortly.
@@ -131,6 +133,11 @@ async function handleWechatFailure(deps: PaymentSessionDeps, traveler: Traveler,
   throw toClientError(err);
 }
 
+/** WeChat's rule: never rely on the notification alone. If the chain cannot be queued, expiry still asks WeChat. */
+async function startReconciling(deps: PaymentSessionDeps, orderId: string): Promise<void> {
+  await deps.paymentJobs.startReconciling(orderId).catch((err: unknown) => deps.logger.warn({ err, orderId }, 'reconciler not scheduled for this session'));
+}
+
 /**
  * Turns a pending order into `wx.requestPayment` parameters: one WeChat Pay transaction per order. Answers the
  * stored JSON text, so every repeat gets the same bytes.
@@ -143,6 +150,7 @@ export async function createPaymentSession(deps: PaymentSessionDeps, traveler: T
       return 'done' in first ? { params: first.done, created: false } : requestPrepay(deps, request.order_id, traveler);
     });
     (outcome.created ? deps.metrics.sessionCreated : deps.metrics.sessionDuplicate).inc();
+    if (outcome.created) await startReconciling(deps, request.order_id);
     return outcome.params;
   } catch (err) {
     if (err instanceof AppError) throw err;

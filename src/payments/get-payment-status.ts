@@ -7,10 +7,20 @@ import type { OrdersRepository } from '../orders/orders-repository';
 
 export type PaymentStatus = components['schemas']['PaymentStatus'];
 
-/** Reads the database only: WeChat's notification writes the payment state, polling never calls WeChat. */
-export async function getPaymentStatus(orders: OrdersRepository, traveler: Traveler, orderId: string, now: Date): Promise<PaymentStatus> {
+/**
+ * Reads the database only: WeChat's notification, the reconciler and the expiry job write the payment state; polling
+ * never calls WeChat. A poll for a pending order with a transaction nudges the reconciler (debounced per order):
+ * WeChat's "query when the front end returns".
+ */
+export async function getPaymentStatus(
+  orders: OrdersRepository,
+  traveler: Traveler,
+  orderId: string,
+  nudgeReconciler: (orderId: string) => void = () => {},
+): Promise<PaymentStatus> {
   if (!isUuid(orderId)) throw orderNotFound();
   const order = await orders.findOwnedStatus(orderId, traveler.userId);
   if (!order) throw orderNotFound();
-  return { status: statusAsRead(order, now), lock_expire_at: order.lockExpireAt.toISOString() };
+  if (order.status === 'pending' && order.outTradeNo) nudgeReconciler(orderId);
+  return { status: statusAsRead(order), lock_expire_at: order.lockExpireAt.toISOString() };
 }

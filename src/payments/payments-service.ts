@@ -8,6 +8,7 @@ import { createPaymentSession, type PaymentSession } from './create-payment-sess
 import { getPaymentStatus, type PaymentStatus } from './get-payment-status';
 import { handlePaymentNotification, type NotificationAnswer } from './handle-payment-notification';
 import type { PaymentNotificationsRepository } from './payment-notifications-repository';
+import type { PaymentJobs } from './payment-jobs';
 import { PerOrderQueue } from './per-order-queue';
 import type { StatusPollLimiter } from './status-poll-limiter';
 
@@ -19,6 +20,7 @@ export interface PaymentsServiceDeps {
   keys: WechatPayVerificationKeys;
   merchant: { appId: string; mchId: string; notifyUrl: string; apiV3Key: string; timeoutMs: number };
   pollLimiter: StatusPollLimiter;
+  paymentJobs: PaymentJobs;
   metrics: Metrics;
   clock: () => Date;
   sessionReuseSeconds: number;
@@ -47,7 +49,7 @@ export function createPaymentsService(deps: PaymentsServiceDeps): PaymentsServic
     },
     async getStatus(traveler, orderId) {
       await deps.pollLimiter.consume(traveler.userId, orderId);
-      return getPaymentStatus(deps.orders, traveler, orderId, deps.clock());
+      return getPaymentStatus(deps.orders, traveler, orderId, deps.paymentJobs.nudgeReconciler);
     },
     handleNotification(headers, rawBody, logger) {
       return handlePaymentNotification(deps, logger, headers, rawBody);

@@ -37,11 +37,12 @@ describe('GET /payments/{orderId}/status', () => {
     });
   });
 
-  describe('given a pending order whose seat lock has expired', () => {
-    it('reads as cancelled', async () => {
+  describe('given a pending order whose seat lock has expired, not yet closed', () => {
+    it('reads pending with its past lock_expire_at', async () => {
       const order = await createPendingOrder(stack, traveler);
-      await setOrderFields(stack, order.order_id, { lockExpireAt: new Date(stack.clock.now().getTime() - 1000) });
-      expect((await pollStatus(stack, traveler, order.order_id)).body.status).toBe('cancelled');
+      const lapsedAt = new Date(stack.clock.now().getTime() - 1000);
+      await setOrderFields(stack, order.order_id, { lockExpireAt: lapsedAt });
+      expect((await pollStatus(stack, traveler, order.order_id)).body).toEqual({ status: 'pending', lock_expire_at: lapsedAt.toISOString() });
     });
   });
 

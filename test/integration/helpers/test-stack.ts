@@ -64,7 +64,17 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   try {
     for (let i = 0; i < (options.instances ?? 1); i++) {
       const port = await freePort();
-      const config = loadConfig({ NODE_ENV: 'test', PORT: String(port), LOG_LEVEL: 'silent', DATABASE_URL: process.env.DATABASE_URL, ...options.env });
+      // Jobs off unless a test turns them on: test files share one database, and one file's expiry sweep (on its own
+      // moved clock) must not close another file's orders. Tests of the jobs use a database of their own.
+      const config = loadConfig({
+        NODE_ENV: 'test',
+        PORT: String(port),
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: process.env.DATABASE_URL,
+        JOBS: 'off',
+        JOBS_POLL_MS: '500',
+        ...options.env,
+      });
       const settings = sandbox.wechatPaySettings({
         notifyUrl: `http://127.0.0.1:${port}/payments/wechat/notify`,
         keyMode: options.keyMode ?? 'public-key',
@@ -87,7 +97,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     await sandbox.close();
     throw err;
   }
-  const database = await connectOrm(process.env.DATABASE_URL as string, logger, 4);
+  const database = await connectOrm(options.env?.DATABASE_URL ?? (process.env.DATABASE_URL as string), logger, 4);
   return {
     sandbox,
     apis,

@@ -1,4 +1,4 @@
-import { SEAT_LOCK_SAFETY_MARGIN_MS, assertOrderCanBePaid, canTransition, isPaidInTime, statusAsRead } from '../../../src/orders/order-status-rules';
+import { SEAT_LOCK_SAFETY_MARGIN_MS, assertOrderCanBePaid, canTransition, isLapsed, isPaidInTime, statusAsRead } from '../../../src/orders/order-status-rules';
 import type { OrderStatus } from '../../../src/persistence/entities/order';
 import { formatBeijingTime } from '../../../src/wechatpay-sdk';
 
@@ -16,21 +16,27 @@ describe('order status rules', () => {
     });
   });
 
-  describe('given a pending order past its seat lock', () => {
-    it('reads as cancelled', () => {
-      expect(statusAsRead(order('pending', -1000), now)).toBe('cancelled');
+  describe('given a pending order past its seat lock, not yet closed', () => {
+    it('reads as pending (the expiry job decides, after asking WeChat)', () => {
+      expect(statusAsRead(order('pending', -1000))).toBe('pending');
+    });
+
+    it('is lapsed', () => {
+      expect(isLapsed(order('pending', -1000), now)).toBe(true);
     });
   });
 
   describe('given a pending order within its seat lock', () => {
-    it('reads as pending', () => {
-      expect(statusAsRead(order('pending', 1000), now)).toBe('pending');
+    it('reads as pending and is not lapsed', () => {
+      expect(statusAsRead(order('pending', 1000))).toBe('pending');
+      expect(isLapsed(order('pending', 1000), now)).toBe(false);
     });
   });
 
   describe('given a terminal order', () => {
-    it.each(['paid', 'failed', 'cancelled'] as const)('reads %s whatever the clock says', (status) => {
-      expect(statusAsRead(order(status, -1000), now)).toBe(status);
+    it.each(['paid', 'failed', 'cancelled'] as const)('reads %s whatever the clock says, and is never lapsed', (status) => {
+      expect(statusAsRead(order(status, -1000))).toBe(status);
+      expect(isLapsed(order(status, -1000), now)).toBe(false);
     });
   });
 
@@ -57,16 +63,20 @@ describe('order status rules', () => {
   });
 
   describe('a payment made in time', () => {
-    it('counts when success_time is within the seat lock and the order still reads pending', () => {
-      expect(isPaidInTime(order('pending', 5000), at(4000), now)).toBe(true);
+    it('counts when success_time is within the seat lock and the order is still pending', () => {
+      expect(isPaidInTime(order('pending', 5000), at(4000))).toBe(true);
+    });
+
+    it('counts after the lock ended too, when success_time was within it (a late notification)', () => {
+      expect(isPaidInTime(order('pending', -1000), at(-2000))).toBe(true);
     });
 
     it('does not count when success_time is after the seat lock', () => {
-      expect(isPaidInTime(order('pending', 5000), at(6000), now)).toBe(false);
+      expect(isPaidInTime(order('pending', 5000), at(6000))).toBe(false);
     });
 
-    it('does not count once the order reads cancelled, even if paid before the lock ended', () => {
-      expect(isPaidInTime(order('pending', -1000), at(-2000), now)).toBe(false);
+    it('does not count once the order is cancelled, even if paid before the lock ended', () => {
+      expect(isPaidInTime(order('cancelled', -1000), at(-2000))).toBe(false);
     });
   });
 
