@@ -178,22 +178,23 @@ describe('POST /payments/wechat/notify: processing verified notifications', () =
     });
   });
 
-  describe('given the seat lock has ended and the status read cancelled', () => {
+  describe('given the seat lock has ended and the transaction is not closed yet (the status reads pending)', () => {
     describe('when a payment made in time is notified late', () => {
-      it('keeps it cancelled and flags it for a refund', async () => {
+      it('pays the order and never flags it for a refund', async () => {
         const { stored, traveler } = await createOrderAwaitingPayment(stack);
         const lockEnd = new Date(stack.clock.now().getTime() - 1000);
         await setOrderFields(stack, stored.orderId, { lockExpireAt: lockEnd });
         const paidInTime = formatBeijingTime(new Date(lockEnd.getTime() - 30_000));
         const before = await pollStatus(stack, traveler, stored.orderId);
-        expect(before.body.status).toBe('cancelled');
+        expect(before.body.status).toBe('pending');
 
         const { answer } = await notify(stack, paidTransaction(stack, stored, { success_time: paidInTime }));
 
         expect(answer.status).toBe(204);
         const records = await readPaymentRecords(stack, stored);
-        expect(records.order).toMatchObject({ status: 'cancelled', paidAfterCancel: true });
-        expect(eventsNamed(records, 'payment_succeeded')).toEqual([]);
+        expect(records.order).toMatchObject({ status: 'paid', paidAfterCancel: false });
+        expect(eventsNamed(records, 'payment_succeeded')).toHaveLength(1);
+        expect(eventsNamed(records, 'paid_after_cancel')).toEqual([]);
       });
     });
   });
