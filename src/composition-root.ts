@@ -72,6 +72,13 @@ export function composeApplication(input: CompositionInput): Application {
   });
 
   const services = { auth, orders: ordersService, payments };
-  const app = createApp({ ...services, readiness: createReadinessCheck(orm), metrics, logger, validateResponses: config.validateResponses });
+  const app = createApp({
+    ...services,
+    readiness: createReadinessCheck(orm),
+    metrics,
+    logger,
+    validateResponses: config.validateResponses,
+    trustProxy: config.trustProxy,
+  });
   return { app, metrics, services };
 }

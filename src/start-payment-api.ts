@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { composeApplication, type Application, type CompositionInput } from './composition-root';
 import type { AppConfig, WechatPaySettings } from './config/env';
+import { startMetricsServer } from './http/metrics-server';
 import type { Logger } from './observability/logger';
 import { connectOrm, migrate } from './persistence/orm';
 
@@ -18,6 +19,8 @@ export interface PaymentApiOptions {
 export interface RunningPaymentApi {
   url: string;
   port: number;
+  /** The metrics listener (METRICS_HOST:METRICS_PORT), separate from the API's port. */
+  metricsUrl: string;
   metrics: Application['metrics'];
   services: Application['services'];
   stop(): Promise<void>;
@@ -39,11 +42,15 @@ export async function startPaymentApi(options: PaymentApiOptions): Promise<Runni
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   }
   const application = composeApplication({ ...options, orm, clock: options.clock ?? (() => new Date()) });
-  const server = createServer(application.app);
+  const { keepAliveMs, headersMs, requestMs } = config.httpTimeouts;
+  const server = createServer({ headersTimeout: headersMs, requestTimeout: requestMs, keepAliveTimeout: keepAliveMs }, application.app);
   const port = await listen(server, config.host, config.port);
+  const { registry } = application.metrics;
+  const metricsServer = await startMetricsServer(config.metrics, { contentType: registry.contentType, render: () => registry.metrics() });
   return {
     url: `http://${config.host}:${port}`,
     port,
+    metricsUrl: metricsServer.url,
     metrics: application.metrics,
     services: application.services,
     async stop() {
@@ -52,6 +59,7 @@ export async function startPaymentApi(options: PaymentApiOptions): Promise<Runni
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await metricsServer.stop();
       await orm.close();
     },
   };

@@ -1,7 +1,9 @@
 import { ConfigError, EnvReader, type Env } from './env-reader';
+import { readHttpTimeouts, readMetricsListener, readTrustProxy, type HttpTimeouts, type MetricsListenerConfig, type TrustProxy } from './http-env';
+import { readRateLimits, type RateLimit, type RateLimits } from './rate-limit-env';
 import { MERCHANT_VARIABLES, readWechatPaySettings, type WechatPaySettings } from './wechatpay-env';
 
-export { ConfigError, type WechatPaySettings };
+export { ConfigError, type HttpTimeouts, type MetricsListenerConfig, type RateLimit, type RateLimits, type TrustProxy, type WechatPaySettings };
 
 export type RateLimitStore = 'memory' | 'postgres';
 
@@ -9,6 +11,10 @@ export interface AppConfig {
   nodeEnv: 'development' | 'test' | 'production';
   host: string;
   port: number;
+  /** `/metrics` has its own listener, never the public port. */
+  metrics: MetricsListenerConfig;
+  trustProxy: TrustProxy;
+  httpTimeouts: HttpTimeouts;
   logLevel: string;
   /** Absent: an embedded PostgreSQL under `.data/postgres`. */
   databaseUrl?: string;
@@ -25,6 +31,7 @@ export interface AppConfig {
   seatLockMinutes: number;
   sessionReuseSeconds: number;
   rateLimitStore: RateLimitStore;
+  rateLimits: RateLimits;
   sandboxPort: number;
   /** `sandbox` when no merchant settings are given: the local sandbox WeChat Pay plays WeChat. */
   mode: 'sandbox' | 'live';
@@ -49,6 +56,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     nodeEnv,
     host: read.string('HOST', '127.0.0.1') as string,
     port: read.integer('PORT', 3000, 0, 65535),
+    metrics: readMetricsListener(read, nodeEnv === 'production'),
+    trustProxy: readTrustProxy(read),
+    httpTimeouts: readHttpTimeouts(read),
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     databaseUrl,
     databasePoolMax: read.integer('DATABASE_POOL_MAX', 20, 2, 500),
@@ -61,6 +71,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     seatLockMinutes: read.integer('SEAT_LOCK_MINUTES', 15, 3, 24 * 60),
     sessionReuseSeconds: read.integer('PAYMENT_SESSION_REUSE_SECONDS', 600, 1, 7000),
     rateLimitStore: read.oneOf('RATE_LIMIT_STORE', ['memory', 'postgres'] as const, 'memory'),
+    rateLimits: readRateLimits(read),
     sandboxPort: read.integer('WECHAT_SANDBOX_PORT', 3100, 0, 65535),
     mode: live ? 'live' : 'sandbox',
     wechat: live ? readWechatPaySettings(read) : undefined,

@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import { pinoHttp } from 'pino-http';
 import type { AuthService } from '../auth/auth-service';
+import type { TrustProxy } from '../config/env';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { OrdersService } from '../orders/orders-service';
@@ -28,18 +29,22 @@ export interface HttpDeps {
   metrics: Metrics;
   logger: Logger;
   validateResponses: boolean;
+  /** Which proxies' X-Forwarded-For to believe for `req.ip` (logs, the login limit). */
+  trustProxy: TrustProxy;
 }
 
 export function createApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', deps.trustProxy);
   app.use(
     pinoHttp({
       logger: deps.logger,
       genReqId: assignRequestId,
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string; raw: { ip?: string } }) => ({ id: req.id, method: req.method, url: req.url, ip: req.raw.ip }),
+      },
     }),
   );
   app.use((req, res, next) => {
@@ -47,7 +52,7 @@ export function createApp(deps: HttpDeps): Express {
     res.on('finish', () => stop({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
     next();
   });
-  app.use(operationsRoutes(deps.readiness, deps.metrics.registry));
+  app.use(operationsRoutes(deps.readiness));
   // The reference pages are not part of the traveler contract: served before its validator.
   app.use(apiDocsRouter());
   app.use(webhooksRoutes(deps.payments));

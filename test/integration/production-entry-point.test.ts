@@ -17,6 +17,7 @@ async function modulesLoadedByEntryPoint(env: Record<string, string>): Promise<s
       NODE_ENV: 'test',
       HOST: '127.0.0.1',
       PORT: '0',
+      METRICS_PORT: '0',
       LOG_LEVEL: 'info',
       DATABASE_URL: process.env.DATABASE_URL,
       RECORD_LOADED_MODULES_TO: record,

@@ -64,7 +64,14 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   try {
     for (let i = 0; i < (options.instances ?? 1); i++) {
       const port = await freePort();
-      const config = loadConfig({ NODE_ENV: 'test', PORT: String(port), LOG_LEVEL: 'silent', DATABASE_URL: process.env.DATABASE_URL, ...options.env });
+      const config = loadConfig({
+        NODE_ENV: 'test',
+        PORT: String(port),
+        METRICS_PORT: '0',
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: process.env.DATABASE_URL,
+        ...options.env,
+      });
       const settings = sandbox.wechatPaySettings({
         notifyUrl: `http://127.0.0.1:${port}/payments/wechat/notify`,
         keyMode: options.keyMode ?? 'public-key',
