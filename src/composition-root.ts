@@ -12,6 +12,7 @@ import { createOrdersService, type OrdersService } from './orders/orders-service
 import { PaymentNotificationsRepository } from './payments/payment-notifications-repository';
 import { createPaymentsService, type PaymentsService } from './payments/payments-service';
 import { createStatusPollLimiter } from './payments/status-poll-limiter';
+import { createRequestLimiters } from './rate-limits/request-limiters';
 import { createDatabaseTransactions } from './persistence/database-transactions';
 import { createReadinessCheck } from './persistence/database-readiness';
 import type { Orm } from './persistence/orm';
@@ -71,6 +72,10 @@ export function composeApplication(input: CompositionInput): Application {
     sessionReuseSeconds: config.sessionReuseSeconds,
   });
 
+  const limiters = createRequestLimiters({ kind: config.rateLimitStore, knex: root.getConnection().getKnex() }, config.rateLimits, (limit) =>
+    metrics.requestsLimited.inc({ limit }),
+  );
+
   const services = { auth, orders: ordersService, payments };
   const app = createApp({
     ...services,
@@ -79,6 +84,7 @@ export function composeApplication(input: CompositionInput): Application {
     logger,
     validateResponses: config.validateResponses,
     trustProxy: config.trustProxy,
+    limiters,
   });
   return { app, metrics, services };
 }

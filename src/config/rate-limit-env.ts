@@ -22,8 +22,8 @@ function readRate(read: EnvReader, name: string, fallback: RateLimit): RateLimit
   const match = /^(\d{1,6})\/(\d{1,6})$/.exec(raw);
   const points = Number(match?.[1]);
   const durationSeconds = Number(match?.[2]);
-  if (!match || points < 1 || durationSeconds < 1 || durationSeconds > 86_400) {
-    read.problems.push(`${name} must be <requests>/<seconds> (e.g. "${fallback.points}/${fallback.durationSeconds}"), seconds at most 86400, got "${raw}"`);
+  if (!match || points < 1 || durationSeconds < 1 || durationSeconds > 3_600) {
+    read.problems.push(`${name} must be <requests>/<seconds> (e.g. "${fallback.points}/${fallback.durationSeconds}"), seconds at most 3600, got "${raw}"`);
     return fallback;
   }
   return { points, durationSeconds };

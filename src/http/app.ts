@@ -11,6 +11,7 @@ import type { ReadinessCheck } from '../persistence/database-readiness';
 import { apiDocsRouter } from './api-docs-router';
 import { bearerAuthHandler } from './authenticate';
 import { contractPath } from './contract';
+import type { RequestLimiters } from './limit-requests';
 import { errorHandler } from './error-handler';
 import { sendProblem } from './problem';
 import { assignRequestId } from './request-id';
@@ -31,6 +32,7 @@ export interface HttpDeps {
   validateResponses: boolean;
   /** Which proxies' X-Forwarded-For to believe for `req.ip` (logs, the login limit). */
   trustProxy: TrustProxy;
+  limiters: RequestLimiters;
 }
 
 export function createApp(deps: HttpDeps): Express {
@@ -66,9 +68,9 @@ export function createApp(deps: HttpDeps): Express {
       ignorePaths: /^\/payments\/wechat\/notify$/,
     }),
   );
-  app.use(authRoutes(deps.auth));
-  app.use(ordersRoutes(deps.orders));
-  app.use(paymentsRoutes(deps.payments));
+  app.use(authRoutes(deps.auth, deps.limiters.logins));
+  app.use(ordersRoutes(deps.orders, deps.limiters.orderCreation));
+  app.use(paymentsRoutes(deps.payments, deps.limiters.sessionRequests));
   app.use((req, res) => {
     sendProblem(res, { title: 'Not found', status: 404, detail: 'No such route.', code: 'NOT_FOUND', request_id: String(req.id) });
   });

@@ -38,6 +38,7 @@ export function createMetrics() {
     ]),
     paidAfterCancel: counter('payments_paid_after_cancel_total', 'Payments received for orders already cancelled'),
     statusPollsLimited: counter('payments_status_rate_limited_total', 'Status polls refused by the rate limit'),
+    requestsLimited: counter('http_rate_limited_total', 'Order, session and login requests refused by a rate limit, by limit', ['limit']),
   };
 }
 
