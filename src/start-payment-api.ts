@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { composeApplication, type Application, type CompositionInput } from './composition-root';
 import type { AppConfig, WechatPaySettings } from './config/env';
 import { startMetricsServer } from './http/metrics-server';
+import { formatDoctorReport, runWechatPayDoctor } from './operations/wechat-pay-doctor';
 import type { Logger } from './observability/logger';
 import { connectOrm, migrate } from './persistence/orm';
 
@@ -33,9 +34,18 @@ function listen(server: Server, host: string, port: number): Promise<number> {
   });
 }
 
+/** WECHATPAY_STARTUP_CHECK=true: the doctor's signed call before anything else; a bad answer fails the start. */
+async function checkWechatPayAtStart(options: PaymentApiOptions): Promise<void> {
+  if (!options.config.wechatPayStartupCheck) return;
+  const report = await runWechatPayDoctor(options.wechatPaySettings, options.clock);
+  if (!report.ok) throw new Error(`WeChat Pay start-up check failed (WECHATPAY_STARTUP_CHECK=true):\n${formatDoctorReport(report)}`);
+  options.logger.info({ findings: report.findings }, 'WeChat Pay start-up check passed');
+}
+
 /** Connects to PostgreSQL, applies migrations (unless MIGRATE_ON_START=false), and serves the API until `stop()`. */
 export async function startPaymentApi(options: PaymentApiOptions): Promise<RunningPaymentApi> {
   const { config, logger } = options;
+  await checkWechatPayAtStart(options);
   const orm = await connectOrm(options.databaseUrl, logger, config.databasePoolMax);
   if (config.migrateOnStart) {
     const applied = await migrate(orm, logger);

@@ -35,12 +35,14 @@ export interface AppConfig {
   sandboxPort: number;
   /** `sandbox` when no merchant settings are given: the local sandbox WeChat Pay plays WeChat. */
   mode: 'sandbox' | 'live';
+  /** Run the doctor's signed call to WeChat Pay before listening; a bad answer fails the start. */
+  wechatPayStartupCheck: boolean;
   /** Only in live mode; sandbox mode builds its settings from the keys the sandbox generates. */
   wechat?: WechatPaySettings;
 }
 
 /** Reads and validates the whole environment once; throws one ConfigError naming every problem. */
-export function loadConfig(env: Env = process.env): AppConfig {
+export function loadConfig(env: Env = process.env, now: Date = new Date()): AppConfig {
   const read = new EnvReader(env);
   const nodeEnv = read.oneOf('NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   const live = MERCHANT_VARIABLES.some((name) => read.string(name) !== undefined);
@@ -74,7 +76,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateLimits: readRateLimits(read),
     sandboxPort: read.integer('WECHAT_SANDBOX_PORT', 3100, 0, 65535),
     mode: live ? 'live' : 'sandbox',
-    wechat: live ? readWechatPaySettings(read) : undefined,
+    wechatPayStartupCheck: read.boolean('WECHATPAY_STARTUP_CHECK', false),
+    wechat: live ? readWechatPaySettings(read, { production: nodeEnv === 'production', now }) : undefined,
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

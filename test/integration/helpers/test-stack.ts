@@ -68,8 +68,11 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
         NODE_ENV: 'test',
         PORT: String(port),
         METRICS_PORT: '0',
-        // Every test traveler logs in from 127.0.0.1: one address, unlike a real crowd of phones.
+        // Tests send bursts no traveler sends (50 parallel sessions, dozens of orders for one traveler), all from
+        // 127.0.0.1; rate-limits.test.ts sets the limits it checks.
         RATE_LIMIT_LOGINS: '100000/60',
+        RATE_LIMIT_ORDERS: '100000/600',
+        RATE_LIMIT_SESSIONS: '100000/60',
         LOG_LEVEL: 'silent',
         DATABASE_URL: process.env.DATABASE_URL,
         ...options.env,
