@@ -48,6 +48,8 @@ function explainApiError(err: WechatPayApiError): DoctorVerdict {
       `SIGN_ERROR: merchant serial or key wrong (${said}); the certificate, its serial and its private key must be the pair in the merchant platform, and the clock within 5 minutes`,
     );
   if (err.status === 401) return fail(`WeChat Pay refused our authentication (${said})`);
+  if (err.status === 400 && err.message.includes('Wechatpay-Serial'))
+    return fail(`WeChat Pay does not know the key id we send in Wechatpay-Serial, the first of WECHATPAY_PUBLIC_KEYS / WECHATPAY_PUBLIC_KEY_ID (${said})`);
   if (err.normalizedCode === 'MCHNOTEXISTS') return fail(`WECHATPAY_MCH_ID is unknown to WeChat Pay (${said})`);
   if (err.status === 403) return fail(`the merchant may not use this API (${said}); check the products enabled in the merchant platform`);
   if (err.status === 429) return fail(`WeChat Pay is rate limiting us (${said}); try again later`);

@@ -2,7 +2,8 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../../src/config/env';
 import { createLogger, type Logger } from '../../../src/observability/logger';
-import { createSandboxCredentials, startSandbox, type RunningSandbox } from '../../../sandbox';
+import { createSandboxCredentials, startSandbox, type RunningSandbox, type SandboxCredentials } from '../../../sandbox';
+import type { WechatPaySettings } from '../../../src/config/env';
 import type { SandboxKeyMode, SigningMode } from '../../../sandbox';
 import { connectOrm, type Orm } from '../../../src/persistence/orm';
 import { startPaymentApi, type PaymentApiOptions, type RunningPaymentApi } from '../../../src/start-payment-api';
@@ -36,6 +37,12 @@ export interface TestStackOptions {
   wrapJsapi?: PaymentApiOptions['wrapJsapi'];
   /** Where the API and the sandbox log (default: nowhere, or TEST_LOG_LEVEL to stdout). */
   logger?: Logger;
+  /** Default: one set per test file. `withRotatedKeys(…)` adds second keys for rotation tests. */
+  credentials?: SandboxCredentials;
+  /** The sandbox signs with `credentials.rotated`. */
+  signWithRotatedKeys?: boolean;
+  /** Changes the API's WeChat Pay settings (keys configured during a rotation, a wrong key…). */
+  adjustSettings?: (settings: WechatPaySettings) => WechatPaySettings;
 }
 
 // Generating RSA keys and certificates is slow: once per test file is enough.
@@ -59,7 +66,15 @@ async function freePort(): Promise<number> {
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const clock = new TestClock();
   const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  const sandbox = await startSandbox({ credentials, port: 0, logger, timeScale: 0.001, clock: clock.now, signingMode: options.signingMode });
+  const sandbox = await startSandbox({
+    credentials: options.credentials ?? credentials,
+    port: 0,
+    logger,
+    timeScale: 0.001,
+    clock: clock.now,
+    signingMode: options.signingMode,
+    signWithRotatedKeys: options.signWithRotatedKeys,
+  });
   const apis: RunningPaymentApi[] = [];
   try {
     for (let i = 0; i < (options.instances ?? 1); i++) {
@@ -88,7 +103,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
           logger,
           databaseUrl: config.databaseUrl as string,
           jwtSecret: 'test-secret-that-is-at-least-32-characters-long',
-          wechatPaySettings: settings,
+          wechatPaySettings: options.adjustSettings ? options.adjustSettings(settings) : settings,
           clock: clock.now,
           wrapJsapi: options.wrapJsapi,
         }),
