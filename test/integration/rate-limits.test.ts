@@ -8,7 +8,10 @@ const ORDER = { amount: 8800, description: 'G7311 seat 05A' };
 
 function login(stack: TestStack, clientIp?: string) {
   const headers: Record<string, string> = clientIp ? { 'X-Forwarded-For': clientIp } : {};
-  return call<{ token: string }>(stack.api.url, 'POST', '/auth/wechat/login', { body: { code: `limited${randomUUID().slice(0, 8)}-${randomUUID()}` }, headers });
+  return call<{ token: string }>(stack.api.url, 'POST', '/auth/wechat/login', {
+    body: { code: `limited${randomUUID().slice(0, 8)}-${randomUUID()}` },
+    headers,
+  });
 }
 
 let nextAddress = 1;
