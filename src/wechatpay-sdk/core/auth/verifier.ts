@@ -16,9 +16,9 @@ export type VerificationKeyKind = 'wechatpay_public_key' | 'platform_certificate
  */
 export interface WechatPayVerificationKeys {
   /** `PUB_KEY_ID_…` → public key, in configured order: the first is the one requests name in `Wechatpay-Serial`. */
-  publicKeys: ReadonlyMap<string, KeyObject>;
-  /** Upper-case certificate serial → public key. */
-  platformCertificates: ReadonlyMap<string, KeyObject>;
+  publicKeys: Map<string, KeyObject>;
+  /** Upper-case certificate serial → public key. Plain maps, so keys obtained later (a certificate download) can be `set`. */
+  platformCertificates: Map<string, KeyObject>;
 }
 
 export type SignatureVerification =
