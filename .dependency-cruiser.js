@@ -3,7 +3,7 @@
  * http → services (orders/, payments/, auth/) → repositories, persistence and the WeChat Pay SDK. Nothing points
  * back up, the SDK imports nothing of the application, and production code loads the sandbox only on demand.
  */
-const CAPABILITIES = '^src/(orders|payments|auth|retention)/';
+const CAPABILITIES = '^src/(orders|payments|auth|retention|rate-limits|operations)/';
 
 module.exports = {
   forbidden: [

@@ -1,4 +1,4 @@
-export { createSandboxCredentials, type SandboxCredentials } from './credentials/sandbox-credentials';
+export { createSandboxCredentials, withRotatedKeys, type SandboxCredentials } from './credentials/sandbox-credentials';
 export { loadOrCreateSandboxCredentials } from './credentials/persist-sandbox-credentials';
 export { sandboxWechatPaySettings, type SandboxKeyMode, type SandboxSettingsOptions } from './credentials/sandbox-settings';
 export { startSandbox, WECHAT_NOTIFICATION_SCHEDULE_MS, type RunningSandbox, type SandboxOptions } from './sandbox-server';

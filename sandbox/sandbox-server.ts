@@ -34,6 +34,8 @@ export interface SandboxOptions {
   /** Multiplies the schedule: 0.001 turns 15 s into 15 ms for tests. */
   timeScale?: number;
   signingMode?: SigningMode;
+  /** Sign with `credentials.rotated` (see `withRotatedKeys`): WeChat Pay after rotating its public key or platform certificate. */
+  signWithRotatedKeys?: boolean;
   clock?: () => Date;
 }
 
@@ -50,7 +52,7 @@ export interface RunningSandbox {
 
 function createContext(options: SandboxOptions): SandboxContext {
   const clock = options.clock ?? (() => new Date());
-  const signer = new ResponseSigner(options.credentials, options.signingMode ?? 'public-key', clock);
+  const signer = new ResponseSigner(options.credentials, options.signingMode ?? 'public-key', clock, options.signWithRotatedKeys);
   const timers = new TrackedTimers();
   const notifications = new NotificationSender({
     signer,

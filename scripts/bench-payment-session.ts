@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   chmodSync(dataDir, 0o755);
   const postgres = await startEmbeddedPostgres({ dataDir, port: 56000 + Math.floor(Math.random() * 1000), logger });
   const sandbox = await startSandbox({ credentials: createSandboxCredentials(), port: 0, logger });
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: postgres.url });
+  const config = loadConfig({ PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: postgres.url });
   let api: Awaited<ReturnType<typeof startPaymentApi>> | undefined;
   try {
     // The notify URL is not used by this run (nobody pays), so the API's own port is not needed up front.

@@ -17,6 +17,7 @@ import { createPaymentsService, type PaymentsService } from './payments/payments
 import { registerRetention } from './retention/register-retention';
 import { RetentionRepository } from './retention/retention-repository';
 import { createStatusPollLimiter } from './payments/status-poll-limiter';
+import { createRequestLimiters } from './rate-limits/request-limiters';
 import { createDatabaseTransactions } from './persistence/database-transactions';
 import { createReadinessCheck } from './persistence/database-readiness';
 import type { Orm } from './persistence/orm';
@@ -101,7 +102,19 @@ export function composeApplication(input: CompositionInput): Application {
     sessionReuseSeconds: config.sessionReuseSeconds,
   });
 
+  const limiters = createRequestLimiters({ kind: config.rateLimitStore, knex: root.getConnection().getKnex() }, config.rateLimits, (limit) =>
+    metrics.requestsLimited.inc({ limit }),
+  );
+
   const services = { auth, orders: ordersService, payments };
-  const app = createApp({ ...services, readiness: createReadinessCheck(orm), metrics, logger, validateResponses: config.validateResponses });
+  const app = createApp({
+    ...services,
+    readiness: createReadinessCheck(orm),
+    metrics,
+    logger,
+    validateResponses: config.validateResponses,
+    trustProxy: config.trustProxy,
+    limiters,
+  });
   return { app, metrics, jobs, services };
 }

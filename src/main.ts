@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     const jwtSecret = config.jwtSecret ?? developmentJwtSecret(config.dataDir);
     const api = await startPaymentApi({ config, logger, databaseUrl, jwtSecret, wechatPaySettings: settings });
     stops.unshift(api.stop);
-    logger.info({ url: api.url, mode: config.mode, wechatPay: settings.payBaseUrl }, 'payment API listening');
+    logger.info({ url: api.url, metrics: api.metricsUrl, mode: config.mode, wechatPay: settings.payBaseUrl }, 'payment API listening');
   } catch (err) {
     if (err instanceof PostgresUserCannotEnterError) process.stderr.write(`${err.message}\n`);
     else logger.fatal({ err }, 'start-up failed');

@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { composeApplication, type Application, type CompositionInput } from './composition-root';
 import type { AppConfig, WechatPaySettings } from './config/env';
+import { startMetricsServer } from './http/metrics-server';
+import { formatDoctorReport, runWechatPayDoctor } from './operations/wechat-pay-doctor';
 import type { Logger } from './observability/logger';
 import { connectOrm, migrate, type Orm } from './persistence/orm';
 
@@ -18,6 +20,8 @@ export interface PaymentApiOptions {
 export interface RunningPaymentApi {
   url: string;
   port: number;
+  /** The metrics listener (METRICS_HOST:METRICS_PORT), separate from the API's port. */
+  metricsUrl: string;
   metrics: Application['metrics'];
   jobs: Application['jobs'];
   services: Application['services'];
@@ -35,6 +39,14 @@ function listen(server: Server, host: string, port: number): Promise<number> {
     server.once('error', reject);
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });
+}
+
+/** WECHATPAY_STARTUP_CHECK=true: the doctor's signed call before anything else; a bad answer fails the start. */
+async function checkWechatPayAtStart(options: PaymentApiOptions): Promise<void> {
+  if (!options.config.wechatPayStartupCheck) return;
+  const report = await runWechatPayDoctor(options.wechatPaySettings, options.clock);
+  if (!report.ok) throw new Error(`WeChat Pay start-up check failed (WECHATPAY_STARTUP_CHECK=true):\n${formatDoctorReport(report)}`);
+  options.logger.info({ findings: report.findings }, 'WeChat Pay start-up check passed');
 }
 
 /**
@@ -70,18 +82,25 @@ export async function openApplication(options: PaymentApiOptions, runsJobs: bool
 /** The API (and, unless JOBS=off, the jobs) until `stop()`. */
 export async function startPaymentApi(options: PaymentApiOptions): Promise<RunningPaymentApi> {
   const { config } = options;
+  await checkWechatPayAtStart(options);
   const { application, close } = await openApplication(options, config.jobs.enabled);
-  const server = createServer(application.app);
+  const { keepAliveMs, headersMs, requestMs } = config.httpTimeouts;
+  const server = createServer({ headersTimeout: headersMs, requestTimeout: requestMs, keepAliveTimeout: keepAliveMs }, application.app);
   let port: number;
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>>;
   try {
     port = await listen(server, config.host, config.port);
+    const { registry } = application.metrics;
+    metricsServer = await startMetricsServer(config.metrics, { contentType: registry.contentType, render: () => registry.metrics() });
   } catch (err) {
+    server.close();
     await close();
     throw err;
   }
   return {
     url: `http://${config.host}:${port}`,
     port,
+    metricsUrl: metricsServer.url,
     metrics: application.metrics,
     jobs: application.jobs,
     services: application.services,
@@ -91,6 +110,7 @@ export async function startPaymentApi(options: PaymentApiOptions): Promise<Runni
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await metricsServer.stop();
       await close();
     },
   };

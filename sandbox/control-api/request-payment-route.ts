@@ -38,13 +38,13 @@ function findPayableTransaction(ctx: SandboxContext, prepayId: string, now: Date
 }
 
 /** What the WeChat client does on `wx.requestPayment`, up to the user's choice: verify paySign, then check the order. */
-function requestPayment(ctx: SandboxContext, body: Record<string, unknown>, merchantKey: KeyObject): RequestPaymentAnswer {
+function requestPayment(ctx: SandboxContext, body: Record<string, unknown>, merchantKeys: readonly KeyObject[]): RequestPaymentAnswer {
   const typeProblem = checkParameterTypes(body);
   if (typeProblem) return typeProblem;
   if (body.appId !== undefined && body.appId !== ctx.credentials.appId) return fail('appId与小程序不一致');
   const packageValue = body.package as string;
   const message = paySignMessage(ctx.credentials.appId, body.timeStamp as string, body.nonceStr as string, packageValue);
-  if (!verifySha256WithRsa(message, body.paySign as string, merchantKey)) return fail('支付验证签名失败');
+  if (!merchantKeys.some((key) => verifySha256WithRsa(message, body.paySign as string, key))) return fail('支付验证签名失败');
   const prepayId = /^prepay_id=(.+)$/.exec(packageValue)?.[1];
   if (!prepayId) return fail('package must be prepay_id=…');
   const now = ctx.clock();
@@ -68,7 +68,9 @@ function requestPayment(ctx: SandboxContext, body: Record<string, unknown>, merc
  * 200 `{errMsg:"requestPayment:ok"}` exactly when the success callback would run, else 400 with the fail errMsg.
  */
 export function handleRequestPayment(ctx: SandboxContext): RequestHandler {
-  const merchantKey = createPublicKey(ctx.credentials.merchant.certificatePem);
+  // During a certificate change either merchant certificate's key may sign paySign.
+  const { merchant, rotated } = ctx.credentials;
+  const merchantKeys = [merchant, ...(rotated ? [rotated.merchant] : [])].map((certificate) => createPublicKey(certificate.certificatePem));
   return (req, res) => {
     const body = typeof req.body === 'object' && req.body !== null ? (req.body as Record<string, unknown>) : {};
     if (body.result !== undefined && !['success', 'cancel', 'fail', 'payerror'].includes(body.result as string)) {
@@ -79,7 +81,7 @@ export function handleRequestPayment(ctx: SandboxContext): RequestHandler {
       res.status(400).json({ errMsg: 'requestPayment:fail sandbox: notify must be send or drop' });
       return;
     }
-    const answer = requestPayment(ctx, body, merchantKey);
+    const answer = requestPayment(ctx, body, merchantKeys);
     ctx.logger?.info({ package: body.package, result: body.result ?? 'success', errMsg: answer.errMsg }, 'sandbox requestPayment');
     res.status(answer.status).json({ errMsg: answer.errMsg });
   };

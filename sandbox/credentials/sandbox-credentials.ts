@@ -18,7 +18,11 @@ export interface SandboxCredentials {
   platformCertificate: { serialNo: string; privateKeyPem: string; certificatePem: string };
   /** The sandbox CA that issued both certificates (the real ones come from Tenpay's CA). */
   issuerCertificatePem: string;
+  /** Second keys, for rotation tests: a new merchant certificate, a new WeChat Pay public key, a new platform certificate. */
+  rotated?: RotatedSandboxKeys;
 }
+
+export type RotatedSandboxKeys = Pick<SandboxCredentials, 'merchant' | 'wechatPayPublicKey' | 'platformCertificate'>;
 
 interface KeyPair {
   privateKeyPem: string;
@@ -74,4 +78,14 @@ export function createSandboxCredentials(now: Date = new Date()): SandboxCredent
     },
     issuerCertificatePem: issuer.certificatePem,
   };
+}
+
+/**
+ * The same identity with a second key of each kind, as during a rotation: the sandbox then accepts requests signed
+ * with either merchant certificate, and `startSandbox({ signWithRotatedKeys: true })` signs with the new WeChat keys.
+ */
+export function withRotatedKeys(credentials: SandboxCredentials, now: Date = new Date()): SandboxCredentials {
+  const fresh = createSandboxCredentials(now);
+  const wechatPayPublicKey = { ...fresh.wechatPayPublicKey, id: fresh.wechatPayPublicKey.id.replace(fresh.mchId, credentials.mchId) };
+  return { ...credentials, rotated: { merchant: fresh.merchant, wechatPayPublicKey, platformCertificate: fresh.platformCertificate } };
 }

@@ -25,7 +25,8 @@ export function sandboxWechatPaySettings(credentials: SandboxCredentials, option
     merchantCertificatePem: credentials.merchant.certificatePem,
     merchantPrivateKeyPem: credentials.merchant.privateKeyPem,
     apiV3Key: credentials.apiV3Key,
-    wechatPayPublicKey: withPublicKey ? { id: credentials.wechatPayPublicKey.id, pem: credentials.wechatPayPublicKey.publicKeyPem } : undefined,
+    standbyMerchantCertificates: [],
+    wechatPayPublicKeys: withPublicKey ? [{ id: credentials.wechatPayPublicKey.id, pem: credentials.wechatPayPublicKey.publicKeyPem }] : [],
     platformCertificates: withPlatformCertificate
       ? [{ serial: credentials.platformCertificate.serialNo, pem: credentials.platformCertificate.certificatePem }]
       : [],

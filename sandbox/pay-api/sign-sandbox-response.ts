@@ -27,15 +27,18 @@ export class ResponseSigner {
   private readonly platformCertificate: SigningKey;
   private flipped = false;
 
+  /** With `rotated`, WeChat Pay signs with its new keys (`credentials.rotated`), as after a key rotation. */
   constructor(
     credentials: SandboxCredentials,
     readonly mode: SigningMode,
     private readonly clock: () => Date,
+    rotated = false,
   ) {
-    this.publicKey = { serial: credentials.wechatPayPublicKey.id, privateKey: createPrivateKey(credentials.wechatPayPublicKey.privateKeyPem) };
+    const keys = rotated && credentials.rotated ? credentials.rotated : credentials;
+    this.publicKey = { serial: keys.wechatPayPublicKey.id, privateKey: createPrivateKey(keys.wechatPayPublicKey.privateKeyPem) };
     this.platformCertificate = {
-      serial: credentials.platformCertificate.serialNo,
-      privateKey: createPrivateKey(credentials.platformCertificate.privateKeyPem),
+      serial: keys.platformCertificate.serialNo,
+      privateKey: createPrivateKey(keys.platformCertificate.privateKeyPem),
     };
   }
 

@@ -15,7 +15,7 @@ interface SignatureProblem {
   detail: ErrorDetail;
 }
 
-function checkAuthorization(ctx: SandboxContext, merchantKey: KeyObject, req: Request): SignatureProblem | undefined {
+function checkAuthorization(ctx: SandboxContext, merchantKeys: ReadonlyMap<string, KeyObject>, req: Request): SignatureProblem | undefined {
   const fields = parseAuthorization(req.get('Authorization'));
   if (!fields)
     return {
@@ -27,7 +27,8 @@ function checkAuthorization(ctx: SandboxContext, merchantKey: KeyObject, req: Re
       message: 'Http头Authorization中的mchid与商户不匹配',
       detail: { field: 'mchid', value: fields.mchid, location: 'authorization', issue: 'unknown mchid' },
     };
-  if (fields.serial_no !== ctx.credentials.merchant.serialNo) {
+  const merchantKey = merchantKeys.get(fields.serial_no);
+  if (!merchantKey) {
     return {
       message: '商户证书序列号有误。请使用签名私钥匹配的证书序列号',
       detail: { field: 'serial_no', value: fields.serial_no, location: 'authorization', issue: 'not the serial of the merchant API certificate' },
@@ -54,11 +55,15 @@ function checkAuthorization(ctx: SandboxContext, merchantKey: KeyObject, req: Re
   };
 }
 
-/** Every /v3 call must carry a valid merchant `Authorization`, else 401 SIGN_ERROR (signed like any answer). */
+/**
+ * Every /v3 call must carry a valid merchant `Authorization`, else 401 SIGN_ERROR (signed like any answer). During a
+ * certificate change WeChat accepts either merchant certificate, each with its own key.
+ */
 export function verifyMerchantRequest(ctx: SandboxContext): RequestHandler {
-  const merchantKey = createPublicKey(ctx.credentials.merchant.certificatePem);
+  const certificates = [ctx.credentials.merchant, ...(ctx.credentials.rotated ? [ctx.credentials.rotated.merchant] : [])];
+  const merchantKeys = new Map(certificates.map((certificate) => [certificate.serialNo, createPublicKey(certificate.certificatePem)]));
   return (req, res, next) => {
-    const problem = checkAuthorization(ctx, merchantKey, req);
+    const problem = checkAuthorization(ctx, merchantKeys, req);
     if (!problem) {
       next();
       return;

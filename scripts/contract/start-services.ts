@@ -37,6 +37,7 @@ export async function startApi(logDir: string): Promise<RunningApi> {
   const [port, sandboxPort, pgPort] = [await freePort(), await freePort(), await freePort()];
   const env = sandboxEnv({
     PORT: String(port),
+    METRICS_PORT: '0',
     WECHAT_SANDBOX_PORT: String(sandboxPort),
     EMBEDDED_PG_PORT: String(pgPort),
     DATA_DIR: dataDir,

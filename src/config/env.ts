@@ -1,8 +1,10 @@
 import { ConfigError, EnvReader, type Env } from './env-reader';
 import { DEFAULT_RECONCILE_SCHEDULE, parseReconcileSchedule } from './reconcile-schedule-env';
+import { readHttpTimeouts, readMetricsListener, readTrustProxy, type HttpTimeouts, type MetricsListenerConfig, type TrustProxy } from './http-env';
+import { readRateLimits, type RateLimit, type RateLimits } from './rate-limit-env';
 import { MERCHANT_VARIABLES, readWechatPaySettings, type WechatPaySettings } from './wechatpay-env';
 
-export { ConfigError, type WechatPaySettings };
+export { ConfigError, type HttpTimeouts, type MetricsListenerConfig, type RateLimit, type RateLimits, type TrustProxy, type WechatPaySettings };
 
 export type RateLimitStore = 'memory' | 'postgres';
 
@@ -30,6 +32,10 @@ export interface AppConfig {
   nodeEnv: 'development' | 'test' | 'production';
   host: string;
   port: number;
+  /** `/metrics` has its own listener, never the public port. */
+  metrics: MetricsListenerConfig;
+  trustProxy: TrustProxy;
+  httpTimeouts: HttpTimeouts;
   logLevel: string;
   /** Absent: an embedded PostgreSQL under `.data/postgres`. */
   databaseUrl?: string;
@@ -48,15 +54,18 @@ export interface AppConfig {
   rateLimitStore: RateLimitStore;
   jobs: JobsConfig;
   lifecycle: LifecycleConfig;
+  rateLimits: RateLimits;
   sandboxPort: number;
   /** `sandbox` when no merchant settings are given: the local sandbox WeChat Pay plays WeChat. */
   mode: 'sandbox' | 'live';
+  /** Run the doctor's signed call to WeChat Pay before listening; a bad answer fails the start. */
+  wechatPayStartupCheck: boolean;
   /** Only in live mode; sandbox mode builds its settings from the keys the sandbox generates. */
   wechat?: WechatPaySettings;
 }
 
 /** Reads and validates the whole environment once; throws one ConfigError naming every problem. */
-export function loadConfig(env: Env = process.env): AppConfig {
+export function loadConfig(env: Env = process.env, now: Date = new Date()): AppConfig {
   const read = new EnvReader(env);
   const nodeEnv = read.oneOf('NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   const live = MERCHANT_VARIABLES.some((name) => read.string(name) !== undefined);
@@ -72,6 +81,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     nodeEnv,
     host: read.string('HOST', '127.0.0.1') as string,
     port: read.integer('PORT', 3000, 0, 65535),
+    metrics: readMetricsListener(read, nodeEnv === 'production'),
+    trustProxy: readTrustProxy(read),
+    httpTimeouts: readHttpTimeouts(read),
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     databaseUrl,
     databasePoolMax: read.integer('DATABASE_POOL_MAX', 20, 2, 500),
@@ -90,9 +102,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       poolMax: read.integer('JOBS_DATABASE_POOL_MAX', 4, 2, 100),
     },
     lifecycle: readLifecycle(read),
+    rateLimits: readRateLimits(read),
     sandboxPort: read.integer('WECHAT_SANDBOX_PORT', 3100, 0, 65535),
     mode: live ? 'live' : 'sandbox',
-    wechat: live ? readWechatPaySettings(read) : undefined,
+    wechatPayStartupCheck: read.boolean('WECHATPAY_STARTUP_CHECK', false),
+    wechat: live ? readWechatPaySettings(read, { production: nodeEnv === 'production', now }) : undefined,
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

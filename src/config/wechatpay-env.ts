@@ -1,5 +1,8 @@
-import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import type { EnvReader } from './env-reader';
+import { readMerchantCertificates, type MerchantCertificate } from './merchant-certificates-env';
+import { readWechatPayKeys } from './wechatpay-keys-env';
+
+export type { MerchantCertificate };
 
 /** Everything the WeChat Pay client and the login need; the same shape for the real WeChat Pay and the sandbox. */
 export interface WechatPaySettings {
@@ -7,12 +10,15 @@ export interface WechatPaySettings {
   /** Mini Program AppSecret, for `jscode2session`. */
   appSecret: string;
   mchId: string;
+  /** The merchant API certificate that signs requests and paySign. */
   merchantSerialNo: string;
   merchantCertificatePem: string;
   merchantPrivateKeyPem: string;
+  /** A second merchant certificate during a certificate change: checked, not signing. */
+  standbyMerchantCertificates: MerchantCertificate[];
   apiV3Key: string;
-  /** WeChat Pay public key mode (`PUB_KEY_ID_…`). */
-  wechatPayPublicKey?: { id: string; pem: string };
+  /** WeChat Pay public key mode (`PUB_KEY_ID_…`); several while WeChat Pay rotates its key. The first is named in requests. */
+  wechatPayPublicKeys: { id: string; pem: string }[];
   /** Platform certificate mode, keyed by certificate serial. Both modes may be set during a migration. */
   platformCertificates: { serial: string; pem: string }[];
   notifyUrl: string;
@@ -33,68 +39,44 @@ export const MERCHANT_VARIABLES = [
   'WECHATPAY_NOTIFY_URL',
 ] as const;
 
-export function readWechatPaySettings(read: EnvReader): WechatPaySettings {
-  const certificate = read.pem('WECHATPAY_MERCHANT_CERT', read.required('WECHATPAY_MERCHANT_CERT'));
-  const privateKey = read.pem('WECHATPAY_MERCHANT_PRIVATE_KEY', read.required('WECHATPAY_MERCHANT_PRIVATE_KEY'));
-  let serial = read.string('WECHATPAY_MERCHANT_SERIAL_NO');
-  read.check(
-    'WECHATPAY_MERCHANT_CERT',
-    () => {
-      serial ??= new X509Certificate(certificate).serialNumber.toUpperCase();
-      return true;
-    },
-    'is not a readable X.509 certificate',
-  );
-  read.check('WECHATPAY_MERCHANT_PRIVATE_KEY', () => createPrivateKey(privateKey).asymmetricKeyType === 'rsa', 'is not an RSA private key');
+/** Mini Program appids are `wx` and 16 lower-case hex digits; merchant ids are digits (e.g. 1900000109). */
+const APP_ID = /^wx[0-9a-f]{16}$/;
+const MCH_ID = /^[1-9][0-9]{7,11}$/;
 
+function readIdentifiers(read: EnvReader): { appId: string; mchId: string } {
+  const appId = read.required('WECHAT_APP_ID');
+  if (appId && !APP_ID.test(appId)) read.problems.push(`WECHAT_APP_ID must be a Mini Program appid (wx and 16 hex digits), got "${appId.slice(0, 40)}"`);
+  const mchId = read.required('WECHATPAY_MCH_ID');
+  if (mchId && !MCH_ID.test(mchId)) read.problems.push(`WECHATPAY_MCH_ID must be a merchant id (8 to 12 digits), got "${mchId.slice(0, 40)}"`);
+  return { appId, mchId };
+}
+
+function readNotifyUrl(read: EnvReader, production: boolean): string {
+  const notifyUrl = read.url('WECHATPAY_NOTIFY_URL');
+  if (!notifyUrl || !URL.canParse(notifyUrl)) return notifyUrl;
+  const url = new URL(notifyUrl);
+  if (url.search) read.problems.push('WECHATPAY_NOTIFY_URL must not carry a query string (a WeChat Pay rule)');
+  if (production && url.protocol !== 'https:') read.problems.push('WECHATPAY_NOTIFY_URL must be https:// in production (WeChat Pay notifies only HTTPS URLs)');
+  return notifyUrl;
+}
+
+export function readWechatPaySettings(read: EnvReader, options: { production: boolean; now: Date }): WechatPaySettings {
+  const { appId, mchId } = readIdentifiers(read);
+  const merchant = readMerchantCertificates(read, options.now);
   const apiV3Key = read.required('WECHATPAY_API_V3_KEY');
   if (apiV3Key && Buffer.byteLength(apiV3Key) !== 32) read.problems.push('WECHATPAY_API_V3_KEY must be exactly 32 bytes');
 
-  const publicKeyId = read.string('WECHATPAY_PUBLIC_KEY_ID');
-  const publicKeyValue = read.string('WECHATPAY_PUBLIC_KEY');
-  let wechatPayPublicKey: WechatPaySettings['wechatPayPublicKey'];
-  if (publicKeyId || publicKeyValue) {
-    if (!publicKeyId?.startsWith('PUB_KEY_ID_')) read.problems.push('WECHATPAY_PUBLIC_KEY_ID must start with PUB_KEY_ID_ when WECHATPAY_PUBLIC_KEY is set');
-    const pem = read.pem('WECHATPAY_PUBLIC_KEY', publicKeyValue ?? read.required('WECHATPAY_PUBLIC_KEY'));
-    read.check('WECHATPAY_PUBLIC_KEY', () => createPublicKey(pem).asymmetricKeyType === 'rsa', 'is not an RSA public key');
-    wechatPayPublicKey = { id: publicKeyId ?? '', pem };
-  }
-
-  const platformCertificates = (read.string('WECHATPAY_PLATFORM_CERTS') ?? '')
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean)
-    .map((entry) => {
-      const pem = read.pem('WECHATPAY_PLATFORM_CERTS', entry);
-      let serialNumber = '';
-      read.check(
-        'WECHATPAY_PLATFORM_CERTS',
-        () => Boolean((serialNumber = new X509Certificate(pem).serialNumber.toUpperCase())),
-        `entry "${entry.slice(0, 40)}" is not a readable X.509 certificate`,
-      );
-      return { serial: serialNumber, pem };
-    });
-  if (!wechatPayPublicKey && platformCertificates.length === 0) {
-    read.problems.push(
-      'set WECHATPAY_PUBLIC_KEY with WECHATPAY_PUBLIC_KEY_ID, or WECHATPAY_PLATFORM_CERTS, or both: WeChat Pay responses cannot be verified otherwise',
-    );
-  }
-
-  const notifyUrl = read.url('WECHATPAY_NOTIFY_URL');
-  if (notifyUrl && URL.canParse(notifyUrl) && new URL(notifyUrl).search)
-    read.problems.push('WECHATPAY_NOTIFY_URL must not carry a query string (a WeChat Pay rule)');
-
   return {
-    appId: read.required('WECHAT_APP_ID'),
+    appId,
     appSecret: read.required('WECHAT_APP_SECRET'),
-    mchId: read.required('WECHATPAY_MCH_ID'),
-    merchantSerialNo: serial ?? '',
-    merchantCertificatePem: certificate,
-    merchantPrivateKeyPem: privateKey,
+    mchId,
+    merchantSerialNo: merchant.signing.serialNo,
+    merchantCertificatePem: merchant.signing.certificatePem,
+    merchantPrivateKeyPem: merchant.signing.privateKeyPem,
+    standbyMerchantCertificates: merchant.standby,
     apiV3Key,
-    wechatPayPublicKey,
-    platformCertificates,
-    notifyUrl,
+    ...readWechatPayKeys(read),
+    notifyUrl: readNotifyUrl(read, options.production),
     payBaseUrl: read.url('WECHATPAY_BASE_URL', 'https://api.mch.weixin.qq.com'),
     wechatApiBaseUrl: read.url('WECHAT_API_BASE_URL', 'https://api.weixin.qq.com'),
     // Capped: a session request holds the order's row lock across the call and its retries.

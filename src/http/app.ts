@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import { pinoHttp } from 'pino-http';
 import type { AuthService } from '../auth/auth-service';
+import type { TrustProxy } from '../config/env';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { OrdersService } from '../orders/orders-service';
@@ -10,6 +11,7 @@ import type { ReadinessCheck } from '../persistence/database-readiness';
 import { apiDocsRouter } from './api-docs-router';
 import { bearerAuthHandler } from './authenticate';
 import { contractPath } from './contract';
+import type { RequestLimiters } from './limit-requests';
 import { errorHandler } from './error-handler';
 import { sendProblem } from './problem';
 import { assignRequestId } from './request-id';
@@ -28,18 +30,23 @@ export interface HttpDeps {
   metrics: Metrics;
   logger: Logger;
   validateResponses: boolean;
+  /** Which proxies' X-Forwarded-For to believe for `req.ip` (logs, the login limit). */
+  trustProxy: TrustProxy;
+  limiters: RequestLimiters;
 }
 
 export function createApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', deps.trustProxy);
   app.use(
     pinoHttp({
       logger: deps.logger,
       genReqId: assignRequestId,
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string; raw: { ip?: string } }) => ({ id: req.id, method: req.method, url: req.url, ip: req.raw.ip }),
+      },
     }),
   );
   app.use((req, res, next) => {
@@ -47,7 +54,7 @@ export function createApp(deps: HttpDeps): Express {
     res.on('finish', () => stop({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
     next();
   });
-  app.use(operationsRoutes(deps.readiness, deps.metrics.registry));
+  app.use(operationsRoutes(deps.readiness));
   // The reference pages are not part of the traveler contract: served before its validator.
   app.use(apiDocsRouter());
   app.use(webhooksRoutes(deps.payments));
@@ -61,9 +68,9 @@ export function createApp(deps: HttpDeps): Express {
       ignorePaths: /^\/payments\/wechat\/notify$/,
     }),
   );
-  app.use(authRoutes(deps.auth));
-  app.use(ordersRoutes(deps.orders));
-  app.use(paymentsRoutes(deps.payments));
+  app.use(authRoutes(deps.auth, deps.limiters.logins));
+  app.use(ordersRoutes(deps.orders, deps.limiters.orderCreation));
+  app.use(paymentsRoutes(deps.payments, deps.limiters.sessionRequests));
   app.use((req, res) => {
     sendProblem(res, { title: 'Not found', status: 404, detail: 'No such route.', code: 'NOT_FOUND', request_id: String(req.id) });
   });

@@ -56,6 +56,7 @@ export function createMetrics() {
     }),
     jobsRun: counter('jobs_run_total', 'Job attempts started on this instance, by job', ['job']),
     jobsFailed: counter('jobs_failed_total', 'Job attempts that failed on this instance (retried while attempts remain), by job', ['job']),
+    requestsLimited: counter('http_rate_limited_total', 'Order, session and login requests refused by a rate limit, by limit', ['limit']),
   };
 }
 

@@ -6,9 +6,11 @@
 export { createMerchantSigner, USER_AGENT, type MerchantCredentials, type SignableRequest, type WechatPaySigner } from './core/auth/merchant-signer';
 export {
   createVerificationKeys,
+  requestedPublicKeyId,
   verifyWechatPaySignature,
   MAX_CLOCK_SKEW_SECONDS,
   type SignatureRejectionReason,
+  type SignatureVerification,
   type VerificationKeyKind,
   type VerificationKeySources,
   type WechatPayVerificationKeys,

@@ -171,7 +171,7 @@ describe('POST /payments/session', () => {
   });
 
   it('exposes the payment metrics in Prometheus form', async () => {
-    const text = (await call(stack.api.url, 'GET', '/metrics')).text;
+    const text = (await call(stack.api.metricsUrl, 'GET', '/metrics')).text;
     expect(text).toMatch(/^payments_session_created_total \d+/m);
     expect(text).toMatch(/^payments_session_duplicate_total \d+/m);
     expect(text).toContain('payments_session_wechat_error_total');

@@ -26,6 +26,7 @@ async function runEntryPoint(env: Record<string, string>, script = 'dist/src/mai
       NODE_ENV: 'test',
       HOST: '127.0.0.1',
       PORT: '0',
+      METRICS_PORT: '0',
       LOG_LEVEL: 'info',
       DATABASE_URL: process.env.DATABASE_URL,
       RECORD_LOADED_MODULES_TO: record,

@@ -295,11 +295,40 @@ export interface components {
         TooManyRequests: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
-                /**
-                 * @description Seconds to wait before the next attempt.
-                 * @example 3
-                 */
-                "Retry-After": number;
+                "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Too many logins from this address (`RATE_LIMIT_LOGINS`); wait `Retry-After` seconds. */
+        TooManyLogins: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Too many new orders for this traveler (`RATE_LIMIT_ORDERS`); wait `Retry-After` seconds. */
+        TooManyOrders: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Too many payment session requests for this traveler (`RATE_LIMIT_SESSIONS`); wait `Retry-After` seconds. */
+        TooManySessionRequests: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Retry-After": components["headers"]["Retry-After"];
                 [name: string]: unknown;
             };
             content: {
@@ -351,6 +380,11 @@ export interface components {
          * @example 5f0c7e1e-9d0a-4c1b-8a43-2a8c1b1f0c11
          */
         "X-Request-Id": string;
+        /**
+         * @description Seconds to wait before the next attempt.
+         * @example 3
+         */
+        "Retry-After": number;
     };
     pathItems: never;
 }
@@ -392,6 +426,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyLogins"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["WechatUnavailable"];
             504: components["responses"]["WechatTimeout"];
@@ -442,6 +477,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyOrders"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -499,7 +535,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
+            429: components["responses"]["TooManySessionRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["WechatUnavailable"];
             504: components["responses"]["WechatTimeout"];

@@ -1,9 +1,8 @@
 import { Router } from 'express';
-import type { Registry } from 'prom-client';
 import type { ReadinessCheck } from '../../persistence/database-readiness';
 
-/** Liveness, readiness and metrics: for the platform, outside the traveler contract. */
-export function operationsRoutes(readiness: ReadinessCheck, registry: Registry): Router {
+/** Liveness and readiness: for the platform, outside the traveler contract. Metrics have their own listener. */
+export function operationsRoutes(readiness: ReadinessCheck): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -12,9 +11,6 @@ export function operationsRoutes(readiness: ReadinessCheck, registry: Registry):
     const answer = await readiness();
     if (answer.error) req.log.warn({ err: answer.error }, 'readiness check failed');
     res.status(answer.ready ? 200 : 503).json(answer.body);
-  });
-  router.get('/metrics', async (_req, res) => {
-    res.type(registry.contentType).send(await registry.metrics());
   });
   return router;
 }

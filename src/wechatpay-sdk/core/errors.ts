@@ -1,4 +1,4 @@
-import type { SignatureRejectionReason } from './auth/verifier';
+import type { SignatureRejectionReason, SignatureVerification } from './auth/verifier';
 
 export type WechatPayFailureKind = 'timeout' | 'network_error' | 'api_error' | 'verification_failed' | 'malformed_response';
 
@@ -55,6 +55,8 @@ export class WechatPayApiError extends WechatPayError {
     message: string,
     requestId: string | undefined,
     readonly detail?: unknown,
+    /** Error answers may be unsigned; when signed, whether the signature verified (absent: unsigned). */
+    readonly signature?: SignatureVerification,
   ) {
     super(operation, message, requestId);
     this.normalizedCode = normalizeWechatPayCode(code);

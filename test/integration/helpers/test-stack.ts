@@ -2,7 +2,8 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../../src/config/env';
 import { createLogger, type Logger } from '../../../src/observability/logger';
-import { createSandboxCredentials, startSandbox, type RunningSandbox } from '../../../sandbox';
+import { createSandboxCredentials, startSandbox, type RunningSandbox, type SandboxCredentials } from '../../../sandbox';
+import type { WechatPaySettings } from '../../../src/config/env';
 import type { SandboxKeyMode, SigningMode } from '../../../sandbox';
 import { connectOrm, type Orm } from '../../../src/persistence/orm';
 import { startPaymentApi, type PaymentApiOptions, type RunningPaymentApi } from '../../../src/start-payment-api';
@@ -36,6 +37,12 @@ export interface TestStackOptions {
   wrapJsapi?: PaymentApiOptions['wrapJsapi'];
   /** Where the API and the sandbox log (default: nowhere, or TEST_LOG_LEVEL to stdout). */
   logger?: Logger;
+  /** Default: one set per test file. `withRotatedKeys(…)` adds second keys for rotation tests. */
+  credentials?: SandboxCredentials;
+  /** The sandbox signs with `credentials.rotated`. */
+  signWithRotatedKeys?: boolean;
+  /** Changes the API's WeChat Pay settings (keys configured during a rotation, a wrong key…). */
+  adjustSettings?: (settings: WechatPaySettings) => WechatPaySettings;
 }
 
 // Generating RSA keys and certificates is slow: once per test file is enough.
@@ -59,18 +66,32 @@ async function freePort(): Promise<number> {
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const clock = new TestClock();
   const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  const sandbox = await startSandbox({ credentials, port: 0, logger, timeScale: 0.001, clock: clock.now, signingMode: options.signingMode });
+  const sandbox = await startSandbox({
+    credentials: options.credentials ?? credentials,
+    port: 0,
+    logger,
+    timeScale: 0.001,
+    clock: clock.now,
+    signingMode: options.signingMode,
+    signWithRotatedKeys: options.signWithRotatedKeys,
+  });
   const apis: RunningPaymentApi[] = [];
   try {
     for (let i = 0; i < (options.instances ?? 1); i++) {
       const port = await freePort();
-      // Jobs off unless a test turns them on: test files share one database, and one file's expiry sweep (on its own
-      // moved clock) must not close another file's orders. Tests of the jobs use a database of their own.
       const config = loadConfig({
         NODE_ENV: 'test',
         PORT: String(port),
+        METRICS_PORT: '0',
+        // Tests send bursts no traveler sends (50 parallel sessions, dozens of orders for one traveler), all from
+        // 127.0.0.1; rate-limits.test.ts sets the limits it checks.
+        RATE_LIMIT_LOGINS: '100000/60',
+        RATE_LIMIT_ORDERS: '100000/600',
+        RATE_LIMIT_SESSIONS: '100000/60',
         LOG_LEVEL: 'silent',
         DATABASE_URL: process.env.DATABASE_URL,
+        // Jobs off unless a test turns them on: test files share one database, and one file's expiry sweep (on its own
+        // moved clock) must not close another file's orders. Tests of the jobs use a database of their own.
         JOBS: 'off',
         JOBS_POLL_MS: '500',
         ...options.env,
@@ -86,7 +107,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
           logger,
           databaseUrl: config.databaseUrl as string,
           jwtSecret: 'test-secret-that-is-at-least-32-characters-long',
-          wechatPaySettings: settings,
+          wechatPaySettings: options.adjustSettings ? options.adjustSettings(settings) : settings,
           clock: clock.now,
           wrapJsapi: options.wrapJsapi,
         }),

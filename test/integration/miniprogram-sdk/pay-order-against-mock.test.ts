@@ -32,6 +32,7 @@ const PAY_ORDER_EXPECTATIONS: Record<string, object> = {
   'loginWithWechat 401 invalidCode': error('WECHAT_LOGIN_FAILED', 401),
   'loginWithWechat 413 tooLarge': error('PAYLOAD_TOO_LARGE', 413),
   'loginWithWechat 415 notJson': error('UNSUPPORTED_MEDIA_TYPE', 415),
+  'loginWithWechat 429 tooManyLogins': error('RATE_LIMITED', 429),
   'loginWithWechat 500 internal': error('INTERNAL', 500),
   'loginWithWechat 502 wechatUnavailable': error('WECHAT_UNAVAILABLE', 502),
   'loginWithWechat 504 wechatTimeout': error('WECHAT_TIMEOUT', 504),
@@ -50,7 +51,7 @@ const PAY_ORDER_EXPECTATIONS: Record<string, object> = {
   'createPaymentSession 409 inProgress': error('PAYMENT_IN_PROGRESS', 409),
   'createPaymentSession 413 tooLarge': error('PAYLOAD_TOO_LARGE', 413),
   'createPaymentSession 415 notJson': error('UNSUPPORTED_MEDIA_TYPE', 415),
-  'createPaymentSession 429 rateLimited': error('RATE_LIMITED', 429),
+  'createPaymentSession 429 tooManySessionRequests': error('RATE_LIMITED', 429),
   'createPaymentSession 500 internal': error('INTERNAL', 500),
   'createPaymentSession 502 wechatUnavailable': error('WECHAT_UNAVAILABLE', 502),
   'createPaymentSession 504 wechatTimeout': error('WECHAT_TIMEOUT', 504),
@@ -77,6 +78,7 @@ const CREATE_ORDER_EXPECTATIONS: Record<string, string> = {
   'createOrder 413 tooLarge': 'PAYLOAD_TOO_LARGE',
   'createOrder 415 notJson': 'UNSUPPORTED_MEDIA_TYPE',
   'createOrder 422 keyReused': 'IDEMPOTENCY_KEY_REUSED',
+  'createOrder 429 tooManyOrders': 'RATE_LIMITED',
   'createOrder 500 internal': 'INTERNAL',
 };
 
@@ -165,7 +167,7 @@ describe('miniprogram-sdk against the Prism mock', () => {
       ['session', 'code=502, example=wechatUnavailable'],
       ['session', 'code=504, example=wechatTimeout'],
       ['session', 'code=409, example=inProgress'],
-      ['session', 'code=429, example=rateLimited'],
+      ['session', 'code=429, example=tooManySessionRequests'],
     ] as const)('when the %s answers %s, then payOrder repeats the same request and resolves paid', async (step, prefer) => {
       const { wx, client } = clientFor({ extraHeaders: preferring(step, prefer, 1) });
       expect(await client.payOrder(ORDER_ID, ONE_POLL)).toEqual(outcome('paid'));

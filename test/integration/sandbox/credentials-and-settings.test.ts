@@ -66,7 +66,7 @@ describe('sandbox credentials and WechatPaySettings', () => {
         wechatApiBaseUrl: 'http://127.0.0.1:3100',
         timeoutMs: 5000,
       });
-      expect(settings.wechatPayPublicKey !== undefined).toBe(hasPublicKey);
+      expect(settings.wechatPayPublicKeys.length > 0).toBe(hasPublicKey);
       expect(settings.platformCertificates).toHaveLength(certificates);
     });
   });

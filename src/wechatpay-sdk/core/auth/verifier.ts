@@ -10,13 +10,15 @@ export type SignatureRejectionReason = 'missing_headers' | 'stale_timestamp' | '
 export type VerificationKeyKind = 'wechatpay_public_key' | 'platform_certificate';
 
 /**
- * The keys WeChat Pay may sign with, picked by `Wechatpay-Serial`: the WeChat Pay public key (`PUB_KEY_ID_…`),
- * platform certificates (by serial), or both while a merchant migrates from one to the other.
+ * The keys WeChat Pay may sign with, picked by `Wechatpay-Serial`: WeChat Pay public keys (`PUB_KEY_ID_…`),
+ * platform certificates (by serial), or both while a merchant migrates from one to the other. Several of each
+ * while WeChat Pay rotates them: old and new side by side.
  */
 export interface WechatPayVerificationKeys {
-  publicKey?: { id: string; key: KeyObject };
-  /** Upper-case certificate serial → public key. */
-  platformCertificates: ReadonlyMap<string, KeyObject>;
+  /** `PUB_KEY_ID_…` → public key, in configured order: the first is the one requests name in `Wechatpay-Serial`. */
+  publicKeys: Map<string, KeyObject>;
+  /** Upper-case certificate serial → public key. Plain maps, so keys obtained later (a certificate download) can be `set`. */
+  platformCertificates: Map<string, KeyObject>;
 }
 
 export type SignatureVerification =
@@ -24,6 +26,9 @@ export type SignatureVerification =
 
 /** The keys as configured: PEMs, before they are parsed. */
 export interface VerificationKeySources {
+  /** Several during a rotation; the first is named in requests. */
+  wechatPayPublicKeys?: readonly { id: string; pem: string }[];
+  /** One key: the common case (comes after `wechatPayPublicKeys` when both are given). */
   wechatPayPublicKey?: { id: string; pem: string };
   platformCertificates: readonly { serial: string; pem: string }[];
 }
@@ -35,15 +40,21 @@ export function createVerificationKeys(settings: VerificationKeySources): Wechat
     const certificate = new X509Certificate(pem);
     platformCertificates.set((serial || certificate.serialNumber).toUpperCase(), certificate.publicKey);
   }
-  const configured = settings.wechatPayPublicKey;
-  return {
-    publicKey: configured ? { id: configured.id, key: createPublicKey(configured.pem) } : undefined,
-    platformCertificates,
-  };
+  const publicKeys = new Map<string, KeyObject>();
+  for (const { id, pem } of [...(settings.wechatPayPublicKeys ?? []), ...(settings.wechatPayPublicKey ? [settings.wechatPayPublicKey] : [])]) {
+    if (!publicKeys.has(id)) publicKeys.set(id, createPublicKey(pem));
+  }
+  return { publicKeys, platformCertificates };
+}
+
+/** The `PUB_KEY_ID_…` requests carry in `Wechatpay-Serial` (public-key mode), if any. */
+export function requestedPublicKeyId(keys: WechatPayVerificationKeys): string | undefined {
+  return keys.publicKeys.keys().next().value;
 }
 
 function findKey(keys: WechatPayVerificationKeys, serial: string): { key: KeyObject; keyKind: VerificationKeyKind } | undefined {
-  if (keys.publicKey && serial === keys.publicKey.id) return { key: keys.publicKey.key, keyKind: 'wechatpay_public_key' };
+  const publicKey = keys.publicKeys.get(serial);
+  if (publicKey) return { key: publicKey, keyKind: 'wechatpay_public_key' };
   const certificateKey = keys.platformCertificates.get(serial.toUpperCase());
   return certificateKey ? { key: certificateKey, keyKind: 'platform_certificate' } : undefined;
 }

@@ -24,11 +24,13 @@ function readErrorEnvelope(rawBody: Buffer): ErrorEnvelope {
   }
 }
 
-function toApiError(operation: string, response: RawWechatPayResponse): WechatPayApiError {
+function toApiError(operation: string, response: RawWechatPayResponse, keys: WechatPayVerificationKeys, now: Date): WechatPayApiError {
   const envelope = readErrorEnvelope(response.rawBody);
   const code = typeof envelope.code === 'string' ? envelope.code : undefined;
   const message = typeof envelope.message === 'string' ? envelope.message : `HTTP ${response.status}`;
-  return new WechatPayApiError(operation, response.status, code, message, response.requestId, envelope.detail);
+  // Checked for the record only (the doctor reports it); an error answer never proves anything either way.
+  const signature = response.headers.get('Wechatpay-Signature') ? verifyWechatPaySignature(keys, response.headers, response.rawBody, now) : undefined;
+  return new WechatPayApiError(operation, response.status, code, message, response.requestId, envelope.detail, signature);
 }
 
 /**
@@ -36,7 +38,7 @@ function toApiError(operation: string, response: RawWechatPayResponse): WechatPa
  * Other answers may be unsigned: they become a WechatPayApiError, which classifies the failure and nothing more.
  */
 export function checkWechatPayResponse(operation: string, response: RawWechatPayResponse, keys: WechatPayVerificationKeys, now: Date): void {
-  if (response.status < 200 || response.status >= 300) throw toApiError(operation, response);
+  if (response.status < 200 || response.status >= 300) throw toApiError(operation, response, keys, now);
   const verification = verifyWechatPaySignature(keys, response.headers, response.rawBody, now);
   if (!verification.ok) {
     throw new WechatPayVerificationError(operation, verification.reason, verification.detail, response.requestId, response.status);

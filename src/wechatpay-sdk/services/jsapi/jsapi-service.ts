@@ -1,5 +1,5 @@
 import type { WechatPaySigner } from '../../core/auth/merchant-signer';
-import type { WechatPayVerificationKeys } from '../../core/auth/verifier';
+import { requestedPublicKeyId, type WechatPayVerificationKeys } from '../../core/auth/verifier';
 import { maskOpenid, type SdkHooks } from '../../core/hooks';
 import { buildMiniProgramPayment } from './mini-program-payment';
 import { parseWechatTransaction } from './parse-transaction';
@@ -49,7 +49,7 @@ export function createJsapiService(options: JsapiServiceOptions): JsapiService {
     timeoutMs: options.timeoutMs,
     signer,
     keys: options.keys,
-    wechatPayPublicKeyId: options.keys.publicKey?.id,
+    wechatPayPublicKeyId: requestedPublicKeyId(options.keys),
     clock,
     hooks: options.hooks,
   });
