@@ -1,9 +1,12 @@
 import type { Express } from 'express';
+import { createAdminService, type AdminService } from './admin/admin-service';
+import { OperatorAuditRepository } from './admin/operator-audit-repository';
+import { createOperatorKeys } from './admin/operator-keys';
 import { createAuthService, type AuthService } from './auth/auth-service';
 import { createTravelerTokens } from './auth/traveler-tokens';
 import { UsersRepository } from './auth/users-repository';
 import { createWechatLoginClient } from './auth/wechat-login-client';
-import type { AppConfig, WechatPaySettings } from './config/env';
+import { refundNotifyUrlOf, type AppConfig, type WechatPaySettings } from './config/env';
 import { createApp } from './http/app';
 import type { Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
@@ -15,8 +18,17 @@ import { createStatusPollLimiter } from './payments/status-poll-limiter';
 import { createDatabaseTransactions } from './persistence/database-transactions';
 import { createReadinessCheck } from './persistence/database-readiness';
 import type { Orm } from './persistence/orm';
+import { RefundsRepository } from './refunds/refunds-repository';
+import { createRefundsService, type RefundsService } from './refunds/refunds-service';
 import { jsapiOptionsFromSettings } from './payments/jsapi-from-settings';
-import { createJsapiService, type CallOutcome, type JsapiService, type WechatPayVerificationKeys } from './wechatpay-sdk';
+import {
+  createJsapiService,
+  createRefundService,
+  type CallOutcome,
+  type JsapiService,
+  type RefundService,
+  type WechatPayVerificationKeys,
+} from './wechatpay-sdk';
 
 export interface CompositionInput {
   config: AppConfig;
@@ -27,20 +39,23 @@ export interface CompositionInput {
   clock: () => Date;
   /** Tests may wrap the real service (e.g. to cut the database connection right after WeChat answers). */
   wrapJsapi?: (jsapi: JsapiService) => JsapiService;
+  /** Operator API keys; none: every `/admin` request is refused. */
+  operatorKeys?: readonly string[];
 }
 
 export interface Application {
   app: Express;
   metrics: Metrics;
-  services: { auth: AuthService; orders: OrdersService; payments: PaymentsService };
+  services: { auth: AuthService; orders: OrdersService; payments: PaymentsService; refunds: RefundsService; admin: AdminService };
 }
 
 /** The WeChat Pay SDK, built once: one signer, the parsed keys, metrics and logs through its hooks. */
-function buildJsapi(input: CompositionInput, metrics: Metrics): { jsapi: JsapiService; keys: WechatPayVerificationKeys } {
+function buildJsapi(input: CompositionInput, metrics: Metrics): { jsapi: JsapiService; refundApi: RefundService; keys: WechatPayVerificationKeys } {
   const options = jsapiOptionsFromSettings(input.wechatPaySettings);
   const hooks = { logger: input.logger.child({ component: 'wechatpay' }), onCall: (call: CallOutcome) => metrics.wechatPayCalls.inc({ ...call }) };
   const jsapi = createJsapiService({ ...options, clock: input.clock, hooks });
-  return { jsapi: input.wrapJsapi ? input.wrapJsapi(jsapi) : jsapi, keys: options.keys };
+  const refundApi = createRefundService({ ...options, clock: input.clock, hooks });
+  return { jsapi: input.wrapJsapi ? input.wrapJsapi(jsapi) : jsapi, refundApi, keys: options.keys };
 }
 
 /** The one place the application is put together: config → repositories → services → HTTP app. */
@@ -52,7 +67,7 @@ export function composeApplication(input: CompositionInput): Application {
   const orders = new OrdersRepository(root);
   const users = new UsersRepository(root);
   const notifications = new PaymentNotificationsRepository();
-  const { jsapi, keys } = buildJsapi(input, metrics);
+  const { jsapi, refundApi, keys } = buildJsapi(input, metrics);
 
   const tokens = createTravelerTokens(input.jwtSecret, config.jwtTtlSeconds);
   const auth = createAuthService({ users, tokens, clock, wechatLogin: createWechatLoginClient(settings, logger) });
@@ -71,7 +86,29 @@ export function composeApplication(input: CompositionInput): Application {
     sessionReuseSeconds: config.sessionReuseSeconds,
   });
 
-  const services = { auth, orders: ordersService, payments };
+  const refunds = createRefundsService({
+    orders,
+    refunds: new RefundsRepository(root),
+    notifications,
+    transactions,
+    refundApi,
+    keys,
+    merchant: settings,
+    metrics,
+    logger: logger.child({ component: 'refunds' }),
+    clock,
+    refundNotifyUrl: refundNotifyUrlOf(settings),
+  });
+  const admin = createAdminService({
+    keys: createOperatorKeys(input.operatorKeys ?? []),
+    orders,
+    refunds,
+    audit: new OperatorAuditRepository(root),
+    metrics,
+    clock,
+  });
+
+  const services = { auth, orders: ordersService, payments, refunds, admin };
   const app = createApp({ ...services, readiness: createReadinessCheck(orm), metrics, logger, validateResponses: config.validateResponses });
   return { app, metrics, services };
 }

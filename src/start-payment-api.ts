@@ -13,6 +13,8 @@ export interface PaymentApiOptions {
   wechatPaySettings: WechatPaySettings;
   clock?: () => Date;
   wrapJsapi?: CompositionInput['wrapJsapi'];
+  /** Default: ADMIN_API_KEYS. */
+  operatorKeys?: readonly string[];
 }
 
 export interface RunningPaymentApi {
@@ -38,7 +40,9 @@ export async function startPaymentApi(options: PaymentApiOptions): Promise<Runni
     const applied = await migrate(orm, logger);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   }
-  const application = composeApplication({ ...options, orm, clock: options.clock ?? (() => new Date()) });
+  const operatorKeys = options.operatorKeys ?? config.adminApiKeys ?? [];
+  if (operatorKeys.length === 0) logger.warn('no operator keys: every /admin request is refused (set ADMIN_API_KEYS)');
+  const application = composeApplication({ ...options, operatorKeys, orm, clock: options.clock ?? (() => new Date()) });
   const server = createServer(application.app);
   const port = await listen(server, config.host, config.port);
   return {

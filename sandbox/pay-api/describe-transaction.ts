@@ -5,12 +5,13 @@ const STATE_DESCRIPTIONS: Record<TradeState, string> = {
   NOTPAY: '订单未支付',
   SUCCESS: '支付成功',
   CLOSED: '订单已关闭',
+  REFUND: '转入退款',
 };
 
 /** The transaction object of the query API, also the plaintext of TRANSACTION.SUCCESS notifications. */
 export function describeTransaction(transaction: SandboxTransaction): Record<string, unknown> {
   const { order } = transaction;
-  const paid = transaction.state === 'SUCCESS';
+  const paid = transaction.state === 'SUCCESS' || transaction.state === 'REFUND';
   return {
     appid: order.appid,
     mchid: order.mchid,

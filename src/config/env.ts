@@ -1,7 +1,7 @@
 import { ConfigError, EnvReader, type Env } from './env-reader';
-import { MERCHANT_VARIABLES, readWechatPaySettings, type WechatPaySettings } from './wechatpay-env';
+import { MERCHANT_VARIABLES, readWechatPaySettings, refundNotifyUrlOf, type WechatPaySettings } from './wechatpay-env';
 
-export { ConfigError, type WechatPaySettings };
+export { ConfigError, refundNotifyUrlOf, type WechatPaySettings };
 
 export type RateLimitStore = 'memory' | 'postgres';
 
@@ -28,8 +28,29 @@ export interface AppConfig {
   sandboxPort: number;
   /** `sandbox` when no merchant settings are given: the local sandbox WeChat Pay plays WeChat. */
   mode: 'sandbox' | 'live';
+  /** Operator API keys (ADMIN_API_KEYS); absent outside production: one is generated under DATA_DIR. */
+  adminApiKeys?: string[];
+  /** Refund paid_after_cancel orders automatically (a job); off unless AUTO_REFUND_PAID_AFTER_CANCEL=true. */
+  autoRefundPaidAfterCancel: boolean;
+  /** Sandbox mode: how long the sandbox keeps a refund PROCESSING before it settles and notifies. */
+  sandboxRefundProcessingMs: number;
   /** Only in live mode; sandbox mode builds its settings from the keys the sandbox generates. */
   wechat?: WechatPaySettings;
+}
+
+/** Comma-separated operator keys, each at least 32 characters; required in production for the operator API to open. */
+function readAdminApiKeys(read: EnvReader, nodeEnv: AppConfig['nodeEnv']): string[] | undefined {
+  const raw = read.string('ADMIN_API_KEYS');
+  if (raw === undefined) return nodeEnv === 'production' ? [] : undefined;
+  const keys = raw
+    .split(',')
+    .map((key) => key.trim())
+    .filter(Boolean);
+  // Counted, never echoed: the message must not carry a key.
+  const short = keys.filter((key) => key.length < 32 || !/^[\x21-\x7e]+$/.test(key)).length;
+  if (keys.length === 0 || short > 0)
+    read.problems.push(`ADMIN_API_KEYS must be comma-separated keys of at least 32 printable characters each (${short || 'no'} key(s) do not qualify)`);
+  return keys;
 }
 
 /** Reads and validates the whole environment once; throws one ConfigError naming every problem. */
@@ -44,6 +65,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     read.problems.push(`production needs the merchant settings (${MERCHANT_VARIABLES.join(', ')}); the sandbox is for development and tests`);
   const databaseUrl = read.string('DATABASE_URL');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) read.problems.push('DATABASE_URL must be a postgres:// URL');
+
+  const adminApiKeys = readAdminApiKeys(read, nodeEnv);
 
   const config: AppConfig = {
     nodeEnv,
@@ -62,6 +85,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sessionReuseSeconds: read.integer('PAYMENT_SESSION_REUSE_SECONDS', 600, 1, 7000),
     rateLimitStore: read.oneOf('RATE_LIMIT_STORE', ['memory', 'postgres'] as const, 'memory'),
     sandboxPort: read.integer('WECHAT_SANDBOX_PORT', 3100, 0, 65535),
+    adminApiKeys,
+    autoRefundPaidAfterCancel: read.boolean('AUTO_REFUND_PAID_AFTER_CANCEL', false),
+    sandboxRefundProcessingMs: read.integer('WECHAT_SANDBOX_REFUND_PROCESSING_MS', 5000, 0, 24 * 3600 * 1000),
     mode: live ? 'live' : 'sandbox',
     wechat: live ? readWechatPaySettings(read) : undefined,
   };

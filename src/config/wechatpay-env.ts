@@ -16,6 +16,8 @@ export interface WechatPaySettings {
   /** Platform certificate mode, keyed by certificate serial. Both modes may be set during a migration. */
   platformCertificates: { serial: string; pem: string }[];
   notifyUrl: string;
+  /** `notify_url` of refund requests; default: notifyUrl with `/payments/wechat/notify` turned into `/refunds/wechat/notify`. */
+  refundNotifyUrl?: string;
   /** `https://api.mch.weixin.qq.com` in production. */
   payBaseUrl: string;
   /** `https://api.weixin.qq.com` in production (`jscode2session`). */
@@ -32,6 +34,13 @@ export const MERCHANT_VARIABLES = [
   'WECHATPAY_API_V3_KEY',
   'WECHATPAY_NOTIFY_URL',
 ] as const;
+
+const PAYMENT_NOTIFY_PATH = /\/payments\/wechat\/notify$/;
+
+/** Where WeChat Pay sends refund notifications: the configured URL, or the payment one's sibling. */
+export function refundNotifyUrlOf(settings: Pick<WechatPaySettings, 'notifyUrl' | 'refundNotifyUrl'>): string {
+  return settings.refundNotifyUrl ?? settings.notifyUrl.replace(PAYMENT_NOTIFY_PATH, '/refunds/wechat/notify');
+}
 
 export function readWechatPaySettings(read: EnvReader): WechatPaySettings {
   const certificate = read.pem('WECHATPAY_MERCHANT_CERT', read.required('WECHATPAY_MERCHANT_CERT'));
@@ -84,6 +93,11 @@ export function readWechatPaySettings(read: EnvReader): WechatPaySettings {
   if (notifyUrl && URL.canParse(notifyUrl) && new URL(notifyUrl).search)
     read.problems.push('WECHATPAY_NOTIFY_URL must not carry a query string (a WeChat Pay rule)');
 
+  const refundNotifyUrl = read.string('WECHATPAY_REFUND_NOTIFY_URL');
+  if (refundNotifyUrl !== undefined) read.url('WECHATPAY_REFUND_NOTIFY_URL');
+  else if (notifyUrl && !PAYMENT_NOTIFY_PATH.test(notifyUrl))
+    read.problems.push('WECHATPAY_REFUND_NOTIFY_URL is required when WECHATPAY_NOTIFY_URL does not end in /payments/wechat/notify');
+
   return {
     appId: read.required('WECHAT_APP_ID'),
     appSecret: read.required('WECHAT_APP_SECRET'),
@@ -95,6 +109,7 @@ export function readWechatPaySettings(read: EnvReader): WechatPaySettings {
     wechatPayPublicKey,
     platformCertificates,
     notifyUrl,
+    refundNotifyUrl,
     payBaseUrl: read.url('WECHATPAY_BASE_URL', 'https://api.mch.weixin.qq.com'),
     wechatApiBaseUrl: read.url('WECHAT_API_BASE_URL', 'https://api.weixin.qq.com'),
     // Capped: a session request holds the order's row lock across the call and its retries.

@@ -24,8 +24,8 @@ export class OrdersRepository {
   constructor(private readonly root: EntityManager) {}
 
   /** Reads outside any transaction: what a status poll needs, scoped to the owner. */
-  findOwnedStatus(orderId: string, userId: string): Promise<Pick<Order, 'status' | 'lockExpireAt'> | null> {
-    return this.root.fork().findOne(Order, { id: orderId, userId }, { fields: ['status', 'lockExpireAt'] });
+  findOwnedStatus(orderId: string, userId: string): Promise<Pick<Order, 'status' | 'lockExpireAt' | 'refundAmount' | 'refundedAmount'> | null> {
+    return this.root.fork().findOne(Order, { id: orderId, userId }, { fields: ['status', 'lockExpireAt', 'refundAmount', 'refundedAmount'] });
   }
 
   async findOutTradeNo(orderId: string): Promise<string | undefined> {
@@ -39,6 +39,20 @@ export class OrdersRepository {
   /** `SELECT … FOR UPDATE` scoped to the owner: another traveler's order is not found, like an unknown one. */
   lockOwned(tx: DatabaseTransaction, orderId: string, userId: string): Promise<Order | null> {
     return tx.em.findOne(Order, { id: orderId, userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  }
+
+  /** An order by id, for operators (not scoped to a traveler). */
+  findById(orderId: string): Promise<Order | null> {
+    return this.root.fork().findOne(Order, { id: orderId });
+  }
+
+  findHistory(orderId: string): Promise<PaymentStatusHistory[]> {
+    return this.root.fork().find(PaymentStatusHistory, { orderId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  }
+
+  /** `SELECT … FOR UPDATE` by id alone: operators and jobs act on any traveler's order. */
+  lockById(tx: DatabaseTransaction, orderId: string): Promise<Order | null> {
+    return tx.em.findOne(Order, { id: orderId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   }
 
   lockByOutTradeNo(tx: DatabaseTransaction, outTradeNo: string): Promise<Order | null> {
@@ -59,7 +73,7 @@ export class OrdersRepository {
   }
 
   /** Appends to the audit history without changing the status (a session, a duplicate, a mismatch…). */
-  recordEvent(tx: DatabaseTransaction, order: Order, event: OrderEvent): void {
+  recordEvent(tx: DatabaseTransaction, order: Pick<Order, 'id' | 'status'>, event: OrderEvent): void {
     this.appendHistory(tx, order.id, order.status, order.status, event);
   }
 

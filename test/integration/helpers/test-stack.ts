@@ -36,7 +36,12 @@ export interface TestStackOptions {
   wrapJsapi?: PaymentApiOptions['wrapJsapi'];
   /** Where the API and the sandbox log (default: nowhere, or TEST_LOG_LEVEL to stdout). */
   logger?: Logger;
+  /** How long the sandbox keeps a refund PROCESSING (default 50 ms). */
+  refundProcessingMs?: number;
 }
+
+/** The operator key every test stack accepts (ADMIN_API_KEYS), unless a test sets its own. */
+export const TEST_OPERATOR_KEY = 'test-operator-key-0123456789abcdef0123456789';
 
 // Generating RSA keys and certificates is slow: once per test file is enough.
 const credentials = createSandboxCredentials();
@@ -59,12 +64,27 @@ async function freePort(): Promise<number> {
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const clock = new TestClock();
   const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  const sandbox = await startSandbox({ credentials, port: 0, logger, timeScale: 0.001, clock: clock.now, signingMode: options.signingMode });
+  const sandbox = await startSandbox({
+    credentials,
+    port: 0,
+    logger,
+    timeScale: 0.001,
+    clock: clock.now,
+    signingMode: options.signingMode,
+    refundProcessingMs: options.refundProcessingMs ?? 50,
+  });
   const apis: RunningPaymentApi[] = [];
   try {
     for (let i = 0; i < (options.instances ?? 1); i++) {
       const port = await freePort();
-      const config = loadConfig({ NODE_ENV: 'test', PORT: String(port), LOG_LEVEL: 'silent', DATABASE_URL: process.env.DATABASE_URL, ...options.env });
+      const config = loadConfig({
+        NODE_ENV: 'test',
+        PORT: String(port),
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: process.env.DATABASE_URL,
+        ADMIN_API_KEYS: TEST_OPERATOR_KEY,
+        ...options.env,
+      });
       const settings = sandbox.wechatPaySettings({
         notifyUrl: `http://127.0.0.1:${port}/payments/wechat/notify`,
         keyMode: options.keyMode ?? 'public-key',
