@@ -38,6 +38,8 @@ export interface TestStackOptions {
   logger?: Logger;
   /** How long the sandbox keeps a refund PROCESSING (default 50 ms). */
   refundProcessingMs?: number;
+  /** Where refund notifications go (default: the API's `/refunds/wechat/notify`). */
+  refundNotifyUrl?: string;
 }
 
 /** The operator key every test stack accepts (ADMIN_API_KEYS), unless a test sets its own. */
@@ -85,11 +87,14 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
         ADMIN_API_KEYS: TEST_OPERATOR_KEY,
         ...options.env,
       });
-      const settings = sandbox.wechatPaySettings({
-        notifyUrl: `http://127.0.0.1:${port}/payments/wechat/notify`,
-        keyMode: options.keyMode ?? 'public-key',
-        timeoutMs: options.timeoutMs ?? 1500,
-      });
+      const settings = {
+        ...sandbox.wechatPaySettings({
+          notifyUrl: `http://127.0.0.1:${port}/payments/wechat/notify`,
+          keyMode: options.keyMode ?? 'public-key',
+          timeoutMs: options.timeoutMs ?? 1500,
+        }),
+        refundNotifyUrl: options.refundNotifyUrl,
+      };
       apis.push(
         await startPaymentApi({
           config,
