@@ -13,7 +13,8 @@ function toHistoryEntry(row: PaymentStatusHistory): OperatorOrderDto['history'][
     ...(row.fromStatus ? { from_status: row.fromStatus } : {}),
     ...(row.toStatus ? { to_status: row.toStatus } : {}),
     ...(row.notificationId ? { notification_id: row.notificationId } : {}),
-    ...(row.detail ? { detail: row.detail } : {}),
+    // An open object in the contract, which openapi-typescript types as Record<string, never>.
+    ...(row.detail ? { detail: row.detail as Record<string, never> } : {}),
   };
 }
 

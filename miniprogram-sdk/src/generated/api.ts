@@ -354,9 +354,8 @@ export interface components {
             from_status?: string;
             to_status?: string;
             notification_id?: string;
-            detail?: {
-                [key: string]: unknown;
-            };
+            /** @description The event's details (ids, amounts, WeChat's codes). */
+            detail?: Record<string, never>;
         };
         /**
          * @description The operator API's own problem codes (it also answers the shared VALIDATION_FAILED, ORDER_NOT_FOUND,
@@ -389,7 +388,7 @@ export interface components {
              *     `/docs/problems`); treat a code you do not know yet as a generic error.
              * @example ORDER_NOT_FOUND
              */
-            code: components["schemas"]["ProblemCode"] | string;
+            code: components["schemas"]["ProblemCode"] | components["schemas"]["AdminProblemCode"] | string;
             request_id: string;
             /** @description Validation details, when the request broke the contract. */
             errors?: {
