@@ -18,14 +18,14 @@ module.exports = {
     {
       name: 'production-never-imports-the-sandbox-statically',
       severity: 'error',
-      comment: 'The sandbox is a development tool; src/main.ts loads it with import() in sandbox mode only.',
+      comment: 'The sandbox is a development tool; src/main.ts and src/worker.ts load it with import() in sandbox mode only.',
       from: { path: '^src/' },
       to: { path: '^sandbox/', dynamic: false },
     },
     {
       name: 'only-the-entry-point-loads-the-sandbox',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/main\\.ts$' },
+      from: { path: '^src/', pathNot: '^src/(main|worker)\\.ts$' },
       to: { path: '^sandbox/' },
     },
     {
@@ -44,8 +44,8 @@ module.exports = {
     {
       name: 'only-the-entry-points-compose',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/(start-payment-api|main)\\.ts$' },
-      to: { path: '^src/(composition-root|start-payment-api)\\.ts$' },
+      from: { path: '^src/', pathNot: '^src/(start-payment-api|start-job-worker|main|worker)\\.ts$' },
+      to: { path: '^src/(composition-root|start-payment-api|start-job-worker)\\.ts$' },
     },
   ],
   options: {

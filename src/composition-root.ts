@@ -8,6 +8,7 @@ import { UsersRepository } from './auth/users-repository';
 import { createWechatLoginClient } from './auth/wechat-login-client';
 import { refundNotifyUrlOf, type AppConfig, type WechatPaySettings } from './config/env';
 import { createApp } from './http/app';
+import { createJobQueue, type JobQueue } from './jobs/job-queue';
 import type { Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { OrdersRepository } from './orders/orders-repository';
@@ -34,6 +35,10 @@ export interface CompositionInput {
   config: AppConfig;
   logger: Logger;
   orm: Orm;
+  /** The job queue connects to the same database with its own small pool. */
+  databaseUrl: string;
+  /** False for an instance that only queues jobs (`JOBS=off`); `npm run worker` always runs them. */
+  runsJobs: boolean;
   jwtSecret: string;
   wechatPaySettings: WechatPaySettings;
   clock: () => Date;
@@ -46,6 +51,8 @@ export interface CompositionInput {
 export interface Application {
   app: Express;
   metrics: Metrics;
+  /** Not started: the entry point starts it after composing and stops it before the database. */
+  jobs: JobQueue;
   services: { auth: AuthService; orders: OrdersService; payments: PaymentsService; refunds: RefundsService; admin: AdminService };
 }
 
@@ -68,6 +75,14 @@ export function composeApplication(input: CompositionInput): Application {
   const users = new UsersRepository(root);
   const notifications = new PaymentNotificationsRepository();
   const { jsapi, refundApi, keys } = buildJsapi(input, metrics);
+  const jobs = createJobQueue({
+    databaseUrl: input.databaseUrl,
+    logger: logger.child({ component: 'jobs' }),
+    metrics,
+    runsJobs: input.runsJobs,
+    pollingMs: config.jobs.pollingMs,
+    poolMax: config.jobs.poolMax,
+  });
 
   const tokens = createTravelerTokens(input.jwtSecret, config.jwtTtlSeconds);
   const auth = createAuthService({ users, tokens, clock, wechatLogin: createWechatLoginClient(settings, logger) });
@@ -110,5 +125,5 @@ export function composeApplication(input: CompositionInput): Application {
 
   const services = { auth, orders: ordersService, payments, refunds, admin };
   const app = createApp({ ...services, readiness: createReadinessCheck(orm), metrics, logger, validateResponses: config.validateResponses });
-  return { app, metrics, services };
+  return { app, metrics, jobs, services };
 }

@@ -26,6 +26,8 @@ export interface OperatorContext {
 }
 
 export interface AdminService {
+  /** How many operator keys open the API (0: every `/admin` request is refused). */
+  readonly keyCount: number;
   /** The operator an `Authorization` header names; 401 `OPERATOR_UNAUTHORIZED` otherwise (traveler tokens included). */
   authenticate(authorization: string | undefined): Operator;
   getOrder(context: OperatorContext, orderId: string): Promise<OperatorOrderDto>;
@@ -62,6 +64,7 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
   }
 
   return {
+    keyCount: deps.keys.count,
     authenticate(authorization) {
       const key = readOperatorKey(authorization);
       const operator = key === undefined ? undefined : deps.keys.verify(key);

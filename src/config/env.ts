@@ -5,6 +5,15 @@ export { ConfigError, refundNotifyUrlOf, type WechatPaySettings };
 
 export type RateLimitStore = 'memory' | 'postgres';
 
+export interface JobsConfig {
+  /** `JOBS=off`: this instance queues jobs but runs none (another instance, or `npm run worker`, runs them). */
+  enabled: boolean;
+  /** How often an idle worker looks for due jobs. */
+  pollingMs: number;
+  /** Connections the job queue keeps, apart from DATABASE_POOL_MAX. */
+  poolMax: number;
+}
+
 export interface AppConfig {
   nodeEnv: 'development' | 'test' | 'production';
   host: string;
@@ -25,6 +34,7 @@ export interface AppConfig {
   seatLockMinutes: number;
   sessionReuseSeconds: number;
   rateLimitStore: RateLimitStore;
+  jobs: JobsConfig;
   sandboxPort: number;
   /** `sandbox` when no merchant settings are given: the local sandbox WeChat Pay plays WeChat. */
   mode: 'sandbox' | 'live';
@@ -84,6 +94,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     seatLockMinutes: read.integer('SEAT_LOCK_MINUTES', 15, 3, 24 * 60),
     sessionReuseSeconds: read.integer('PAYMENT_SESSION_REUSE_SECONDS', 600, 1, 7000),
     rateLimitStore: read.oneOf('RATE_LIMIT_STORE', ['memory', 'postgres'] as const, 'memory'),
+    jobs: {
+      enabled: read.oneOf('JOBS', ['on', 'off'] as const, 'on') === 'on',
+      pollingMs: read.integer('JOBS_POLL_MS', 1000, 500, 60_000),
+      poolMax: read.integer('JOBS_DATABASE_POOL_MAX', 4, 2, 100),
+    },
     sandboxPort: read.integer('WECHAT_SANDBOX_PORT', 3100, 0, 65535),
     adminApiKeys,
     autoRefundPaidAfterCancel: read.boolean('AUTO_REFUND_PAID_AFTER_CANCEL', false),

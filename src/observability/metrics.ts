@@ -38,6 +38,8 @@ export function createMetrics() {
     ]),
     paidAfterCancel: counter('payments_paid_after_cancel_total', 'Payments received for orders already cancelled'),
     statusPollsLimited: counter('payments_status_rate_limited_total', 'Status polls refused by the rate limit'),
+    jobsRun: counter('jobs_run_total', 'Job attempts started on this instance, by job', ['job']),
+    jobsFailed: counter('jobs_failed_total', 'Job attempts that failed on this instance (retried while attempts remain), by job', ['job']),
     refundsRequested: counter('refunds_requested_total', 'Refunds committed, by who asked (admin: an operator, job: the paid-after-cancel job)', ['source']),
     refundStatusChanges: counter('refunds_status_changes_total', 'Refund status moves, by the new status', ['status']),
     refundsAbnormal: counter('refunds_abnormal_total', 'Refunds WeChat Pay reported ABNORMAL: each needs an operator (merchant platform)'),

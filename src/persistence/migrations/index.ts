@@ -3,6 +3,7 @@ import { Migration20261122000200AddOrderPaymentFields } from './20261122000200-a
 import { Migration20261122000300CreateRateLimits } from './20261122000300-create-rate-limits';
 import { Migration20261122000400CreatePaymentNotifications } from './20261122000400-create-payment-notifications';
 import { Migration20261201000100NameOrderColumnsAfterWechat } from './20261201000100-name-order-columns-after-wechat';
+import { Migration20261201100000CreateJobQueue } from './20261201100000-create-job-queue';
 import { Migration20261201200000CreateRefunds } from './20261201200000-create-refunds';
 
 /** Listed explicitly so the same migrations run from TypeScript, compiled JavaScript and tests. */
@@ -12,5 +13,6 @@ export const migrationsList = [
   { name: '20261122000300-create-rate-limits', class: Migration20261122000300CreateRateLimits },
   { name: '20261122000400-create-payment-notifications', class: Migration20261122000400CreatePaymentNotifications },
   { name: '20261201000100-name-order-columns-after-wechat', class: Migration20261201000100NameOrderColumnsAfterWechat },
+  { name: '20261201100000-create-job-queue', class: Migration20261201100000CreateJobQueue },
   { name: '20261201200000-create-refunds', class: Migration20261201200000CreateRefunds },
 ];

@@ -91,3 +91,28 @@ describe('loadConfig', () => {
     });
   });
 });
+
+describe('loadConfig: the job queue', () => {
+  describe('given nothing', () => {
+    it('runs jobs on this instance, polling every second with four connections', () => {
+      expect(loadConfig({}).jobs).toEqual({ enabled: true, pollingMs: 1000, poolMax: 4 });
+    });
+  });
+
+  describe('given JOBS=off', () => {
+    it('leaves the jobs to other instances', () => {
+      expect(loadConfig({ JOBS: 'off' }).jobs.enabled).toBe(false);
+    });
+  });
+
+  describe('given malformed job settings', () => {
+    it('names each of them', () => {
+      const problems = problemsOf({ JOBS: 'no', JOBS_POLL_MS: '100', JOBS_DATABASE_POOL_MAX: 'many' });
+      expect(problems).toEqual([
+        'JOBS must be one of on, off, got "no"',
+        'JOBS_POLL_MS must be an integer from 500 to 60000, got "100"',
+        'JOBS_DATABASE_POOL_MAX must be an integer from 2 to 100, got "many"',
+      ]);
+    });
+  });
+});
