@@ -19,6 +19,7 @@ import { createStatusPollLimiter } from './payments/status-poll-limiter';
 import { createDatabaseTransactions } from './persistence/database-transactions';
 import { createReadinessCheck } from './persistence/database-readiness';
 import type { Orm } from './persistence/orm';
+import { registerRefundJobs } from './refunds/refund-jobs';
 import { RefundsRepository } from './refunds/refunds-repository';
 import { createRefundsService, type RefundsService } from './refunds/refunds-service';
 import { jsapiOptionsFromSettings } from './payments/jsapi-from-settings';
@@ -113,6 +114,11 @@ export function composeApplication(input: CompositionInput): Application {
     logger: logger.child({ component: 'refunds' }),
     clock,
     refundNotifyUrl: refundNotifyUrlOf(settings),
+  });
+  registerRefundJobs(jobs, refunds, {
+    autoRefundPaidAfterCancel: config.autoRefundPaidAfterCancel,
+    intervalSeconds: config.refundJobsIntervalSeconds,
+    logger: logger.child({ component: 'refunds' }),
   });
   const admin = createAdminService({
     keys: createOperatorKeys(input.operatorKeys ?? []),

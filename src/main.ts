@@ -75,7 +75,6 @@ async function main(): Promise<void> {
     const settings = await wechatPaySettings(config, logger, stops);
     const jwtSecret = config.jwtSecret ?? developmentJwtSecret(config.dataDir);
     const operatorKeys = config.adminApiKeys ?? [developmentOperatorKey(config.dataDir, logger)];
-    logger.info({ autoRefundPaidAfterCancel: config.autoRefundPaidAfterCancel }, 'paid_after_cancel orders: automatic refund decision');
     const api = await startPaymentApi({ config, logger, databaseUrl, jwtSecret, wechatPaySettings: settings, operatorKeys });
     stops.unshift(api.stop);
     logger.info({ url: api.url, mode: config.mode, wechatPay: settings.payBaseUrl }, 'payment API listening');

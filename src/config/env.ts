@@ -42,6 +42,8 @@ export interface AppConfig {
   adminApiKeys?: string[];
   /** Refund paid_after_cancel orders automatically (a job); off unless AUTO_REFUND_PAID_AFTER_CANCEL=true. */
   autoRefundPaidAfterCancel: boolean;
+  /** Period of the refund reconciler and the paid-after-cancel sweep (jobs); 0: neither runs by itself. */
+  refundJobsIntervalSeconds: number;
   /** Sandbox mode: how long the sandbox keeps a refund PROCESSING before it settles and notifies. */
   sandboxRefundProcessingMs: number;
   /** Only in live mode; sandbox mode builds its settings from the keys the sandbox generates. */
@@ -102,6 +104,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sandboxPort: read.integer('WECHAT_SANDBOX_PORT', 3100, 0, 65535),
     adminApiKeys,
     autoRefundPaidAfterCancel: read.boolean('AUTO_REFUND_PAID_AFTER_CANCEL', false),
+    refundJobsIntervalSeconds: read.integer('REFUND_JOBS_INTERVAL_SECONDS', 60, 0, 3600),
     sandboxRefundProcessingMs: read.integer('WECHAT_SANDBOX_REFUND_PROCESSING_MS', 5000, 0, 24 * 3600 * 1000),
     mode: live ? 'live' : 'sandbox',
     wechat: live ? readWechatPaySettings(read) : undefined,

@@ -6,7 +6,8 @@ import type { RefundDeps } from './submit-refund';
 const AUTO_REFUND_REASON = '订单已取消，自动退款';
 
 /** One key per order: a job run twice, or retried, replays the same refund instead of creating another. */
-export const autoRefundKey = (orderId: string) => `auto-refund-paid-after-cancel:${orderId}`;
+export const AUTO_REFUND_KEY_PREFIX = 'auto-refund-paid-after-cancel:';
+export const autoRefundKey = (orderId: string) => `${AUTO_REFUND_KEY_PREFIX}${orderId}`;
 
 export type AutoRefundOutcome = { refunded: CreateRefundResult } | { skipped: string };
 

@@ -34,6 +34,18 @@ export class RefundsRepository {
     return this.root.fork().find(Refund, { status: { $in: ['PENDING', 'PROCESSING'] }, updatedAt: { $lt: before } }, { orderBy: { updatedAt: 'asc' }, limit });
   }
 
+  /** Orders flagged paid_after_cancel with nothing refunded and no automatic refund tried yet (whatever its end). */
+  async findOrdersAwaitingAutoRefund(keyPrefix: string, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.root.fork().execute(
+      `select o.id from orders o
+        where o.paid_after_cancel and o.refund_amount = 0
+          and not exists (select 1 from refunds r where r.order_id = o.id and r.idempotency_key = ? || o.id::text)
+        order by o.updated_at limit ?`,
+      [keyPrefix, limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
   /** Callers lock the order first, then its refund: one lock order for every writer, so none deadlock. */
   lockById(tx: DatabaseTransaction, refundId: string): Promise<Refund | null> {
     return tx.em.findOne(Refund, { id: refundId }, { lockMode: LockMode.PESSIMISTIC_WRITE });

@@ -6,7 +6,7 @@ import type { WechatPayHeaders } from '../wechatpay-sdk';
 import { createRefund, type CreateRefundInput, type CreateRefundResult } from './create-refund';
 import { handleRefundNotification, type HandleRefundNotificationDeps } from './handle-refund-notification';
 import { reconcileRefund, reconcileUnsettledRefunds, type ReconcileRefundsOptions } from './reconcile-refunds';
-import { refundPaidAfterCancel, type AutoRefundOutcome } from './refund-paid-after-cancel';
+import { AUTO_REFUND_KEY_PREFIX, refundPaidAfterCancel, type AutoRefundOutcome } from './refund-paid-after-cancel';
 import { toRefundDto, type RefundDto } from './refund-dto';
 import type { RefundStatus } from '../persistence/entities/refund';
 
@@ -21,6 +21,8 @@ export interface RefundsService {
   reconcileRefund(refundId: string): Promise<RefundStatus | undefined>;
   /** For the paid-after-cancel job (AUTO_REFUND_PAID_AFTER_CANCEL=true). */
   refundPaidAfterCancel(orderId: string): Promise<AutoRefundOutcome>;
+  /** Orders flagged paid_after_cancel that no refund was tried for: what the sweep queues. */
+  findOrdersAwaitingAutoRefund(limit: number): Promise<string[]>;
 }
 
 export function createRefundsService(deps: HandleRefundNotificationDeps): RefundsService {
@@ -38,5 +40,6 @@ export function createRefundsService(deps: HandleRefundNotificationDeps): Refund
     reconcileUnsettled: (options) => reconcileUnsettledRefunds(deps, options),
     reconcileRefund: (refundId) => reconcileRefund(deps, refundId),
     refundPaidAfterCancel: (orderId) => refundPaidAfterCancel(deps, orderId),
+    findOrdersAwaitingAutoRefund: (limit) => deps.refunds.findOrdersAwaitingAutoRefund(AUTO_REFUND_KEY_PREFIX, limit),
   };
 }

@@ -40,6 +40,8 @@ export interface TestStackOptions {
   refundProcessingMs?: number;
   /** Where refund notifications go (default: the API's `/refunds/wechat/notify`). */
   refundNotifyUrl?: string;
+  /** Another database than the shared test one (a fresh one, for jobs that sweep whole tables). */
+  databaseUrl?: string;
 }
 
 /** The operator key every test stack accepts (ADMIN_API_KEYS), unless a test sets its own. */
@@ -83,8 +85,10 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
         NODE_ENV: 'test',
         PORT: String(port),
         LOG_LEVEL: 'silent',
-        DATABASE_URL: process.env.DATABASE_URL,
+        DATABASE_URL: options.databaseUrl ?? process.env.DATABASE_URL,
         ADMIN_API_KEYS: TEST_OPERATOR_KEY,
+        // The refund jobs sweep the whole database, which test files share: only tests that want them run them.
+        REFUND_JOBS_INTERVAL_SECONDS: '0',
         ...options.env,
       });
       const settings = {
@@ -112,7 +116,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     await sandbox.close();
     throw err;
   }
-  const database = await connectOrm(process.env.DATABASE_URL as string, logger, 4);
+  const database = await connectOrm(options.databaseUrl ?? (process.env.DATABASE_URL as string), logger, 4);
   return {
     sandbox,
     apis,
