@@ -24,10 +24,5 @@ export function refundStatusFromWechat(status: WechatRefundStatus): RefundStatus
   return status;
 }
 
-/** Refunds that still hold part of the amount paid (the database trigger counts the same ones). */
-export function countsAgainstPaid(status: RefundStatus): boolean {
-  return status !== 'CLOSED' && status !== 'REJECTED';
-}
-
 /** WeChat Pay: at most 50 partial refunds per order. */
 export const MAX_REFUNDS_PER_ORDER = 50;
