@@ -1,9 +1,9 @@
 /**
  * The direction of travel, checked in `npm test` (`npm run check:architecture`):
- * http → services (orders/, payments/, auth/) → repositories, persistence and the WeChat Pay SDK. Nothing points
+ * http → services (orders/, payments/, auth/, refunds/, admin/) → repositories, persistence and the WeChat Pay SDK. Nothing points
  * back up, the SDK imports nothing of the application, and production code loads the sandbox only on demand.
  */
-const CAPABILITIES = '^src/(orders|payments|auth|retention|rate-limits|operations)/';
+const CAPABILITIES = '^src/(orders|payments|auth|retention|rate-limits|operations|refunds|admin)/';
 
 module.exports = {
   forbidden: [

@@ -6,6 +6,7 @@ import type { SandboxCredentials } from './credentials/sandbox-credentials';
 import type { ResponseSigner } from './pay-api/sign-sandbox-response';
 import type { TrackedTimers } from './notifications/tracked-timers';
 import type { TransactionsStore } from './pay-api/transactions-store';
+import type { RefundsStore } from './refund-api/refunds-store';
 
 /** The state of one running sandbox, shared by its routes. */
 export interface SandboxContext {
@@ -14,6 +15,9 @@ export interface SandboxContext {
   logger?: Logger;
   signer: ResponseSigner;
   store: TransactionsStore;
+  refunds: RefundsStore;
+  /** How long a refund stays PROCESSING before it settles and WeChat notifies. */
+  refundProcessingMs: number;
   faults: FaultList;
   calls: CallLog;
   timers: TrackedTimers;

@@ -16,6 +16,7 @@ import { readRequestPath, serveLoginCall } from './pay-api/serve-wechat-call';
 import { ResponseSigner, type SigningMode } from './pay-api/sign-sandbox-response';
 import { TrackedTimers } from './notifications/tracked-timers';
 import { TransactionsStore } from './pay-api/transactions-store';
+import { RefundsStore } from './refund-api/refunds-store';
 import { replyError, sendWechatPayReply } from './pay-api/wechat-pay-reply';
 
 /** WeChat's retry delays after a failed notification delivery (SK-CB §重试机制), in ms. */
@@ -37,6 +38,8 @@ export interface SandboxOptions {
   /** Sign with `credentials.rotated` (see `withRotatedKeys`): WeChat Pay after rotating its public key or platform certificate. */
   signWithRotatedKeys?: boolean;
   clock?: () => Date;
+  /** How long a refund stays PROCESSING before it settles and is notified (default 5 s; not scaled by timeScale). */
+  refundProcessingMs?: number;
 }
 
 export interface RunningSandbox {
@@ -57,6 +60,7 @@ function createContext(options: SandboxOptions): SandboxContext {
   const notifications = new NotificationSender({
     signer,
     apiV3Key: options.credentials.apiV3Key,
+    mchId: options.credentials.mchId,
     timers,
     clock,
     logger: options.logger,
@@ -71,6 +75,8 @@ function createContext(options: SandboxOptions): SandboxContext {
     timers,
     notifications,
     store: new TransactionsStore(),
+    refunds: new RefundsStore(),
+    refundProcessingMs: options.refundProcessingMs ?? 5000,
     faults: new FaultList(),
     calls: new CallLog(),
     usedLoginCodes: new Set(),

@@ -55,6 +55,7 @@ async function sandboxPhase(tally: Tally): Promise<void> {
       envVar: [
         { key: 'baseUrl', value: proxyUrl },
         { key: 'sandboxUrl', value: api.sandboxUrl },
+        { key: 'operatorKey', value: api.operatorKey },
       ],
       folder: SANDBOX_FOLDER,
       reporters: ['cli', 'json', 'junit', 'htmlextra'],

@@ -1,9 +1,12 @@
 import type { Express } from 'express';
+import { createAdminService, type AdminService } from './admin/admin-service';
+import { OperatorAuditRepository } from './admin/operator-audit-repository';
+import { createOperatorKeys } from './admin/operator-keys';
 import { createAuthService, type AuthService } from './auth/auth-service';
 import { createTravelerTokens } from './auth/traveler-tokens';
 import { UsersRepository } from './auth/users-repository';
 import { createWechatLoginClient } from './auth/wechat-login-client';
-import type { AppConfig, WechatPaySettings } from './config/env';
+import { refundNotifyUrlOf, type AppConfig, type WechatPaySettings } from './config/env';
 import { createApp } from './http/app';
 import { createJobQueue, type JobQueue } from './jobs/job-queue';
 import type { Logger } from './observability/logger';
@@ -21,8 +24,18 @@ import { createRequestLimiters } from './rate-limits/request-limiters';
 import { createDatabaseTransactions } from './persistence/database-transactions';
 import { createReadinessCheck } from './persistence/database-readiness';
 import type { Orm } from './persistence/orm';
+import { registerRefundJobs } from './refunds/refund-jobs';
+import { RefundsRepository } from './refunds/refunds-repository';
+import { createRefundsService, type RefundsService } from './refunds/refunds-service';
 import { jsapiOptionsFromSettings } from './payments/jsapi-from-settings';
-import { createJsapiService, type CallOutcome, type JsapiService, type WechatPayVerificationKeys } from './wechatpay-sdk';
+import {
+  createJsapiService,
+  createRefundService,
+  type CallOutcome,
+  type JsapiService,
+  type RefundService,
+  type WechatPayVerificationKeys,
+} from './wechatpay-sdk';
 
 export interface CompositionInput {
   config: AppConfig;
@@ -37,6 +50,8 @@ export interface CompositionInput {
   clock: () => Date;
   /** Tests may wrap the real service (e.g. to cut the database connection right after WeChat answers). */
   wrapJsapi?: (jsapi: JsapiService) => JsapiService;
+  /** Operator API keys; none: every `/admin` request is refused. */
+  operatorKeys?: readonly string[];
 }
 
 export interface Application {
@@ -44,15 +59,16 @@ export interface Application {
   metrics: Metrics;
   /** Not started: the entry point starts it after composing and stops it before the database. */
   jobs: JobQueue;
-  services: { auth: AuthService; orders: OrdersService; payments: PaymentsService };
+  services: { auth: AuthService; orders: OrdersService; payments: PaymentsService; refunds: RefundsService; admin: AdminService };
 }
 
 /** The WeChat Pay SDK, built once: one signer, the parsed keys, metrics and logs through its hooks. */
-function buildJsapi(input: CompositionInput, metrics: Metrics): { jsapi: JsapiService; keys: WechatPayVerificationKeys } {
+function buildJsapi(input: CompositionInput, metrics: Metrics): { jsapi: JsapiService; refundApi: RefundService; keys: WechatPayVerificationKeys } {
   const options = jsapiOptionsFromSettings(input.wechatPaySettings);
   const hooks = { logger: input.logger.child({ component: 'wechatpay' }), onCall: (call: CallOutcome) => metrics.wechatPayCalls.inc({ ...call }) };
   const jsapi = createJsapiService({ ...options, clock: input.clock, hooks });
-  return { jsapi: input.wrapJsapi ? input.wrapJsapi(jsapi) : jsapi, keys: options.keys };
+  const refundApi = createRefundService({ ...options, clock: input.clock, hooks });
+  return { jsapi: input.wrapJsapi ? input.wrapJsapi(jsapi) : jsapi, refundApi, keys: options.keys };
 }
 
 /** The one place the application is put together: config → repositories → services → HTTP app. */
@@ -64,7 +80,7 @@ export function composeApplication(input: CompositionInput): Application {
   const orders = new OrdersRepository(root);
   const users = new UsersRepository(root);
   const notifications = new PaymentNotificationsRepository();
-  const { jsapi, keys } = buildJsapi(input, metrics);
+  const { jsapi, refundApi, keys } = buildJsapi(input, metrics);
   const jobs = createJobQueue({
     databaseUrl: input.databaseUrl,
     logger: logger.child({ component: 'jobs' }),
@@ -106,7 +122,34 @@ export function composeApplication(input: CompositionInput): Application {
     metrics.requestsLimited.inc({ limit }),
   );
 
-  const services = { auth, orders: ordersService, payments };
+  const refunds = createRefundsService({
+    orders,
+    refunds: new RefundsRepository(root),
+    notifications,
+    transactions,
+    refundApi,
+    keys,
+    merchant: settings,
+    metrics,
+    logger: logger.child({ component: 'refunds' }),
+    clock,
+    refundNotifyUrl: refundNotifyUrlOf(settings),
+  });
+  registerRefundJobs(jobs, refunds, {
+    autoRefundPaidAfterCancel: config.autoRefundPaidAfterCancel,
+    intervalSeconds: config.refundJobsIntervalSeconds,
+    logger: logger.child({ component: 'refunds' }),
+  });
+  const admin = createAdminService({
+    keys: createOperatorKeys(input.operatorKeys ?? []),
+    orders,
+    refunds,
+    audit: new OperatorAuditRepository(root),
+    metrics,
+    clock,
+  });
+
+  const services = { auth, orders: ordersService, payments, refunds, admin };
   const app = createApp({
     ...services,
     readiness: createReadinessCheck(orm),

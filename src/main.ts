@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { developmentOperatorKey } from './admin/development-operator-key';
 import { ConfigError, loadConfig, type AppConfig, type WechatPaySettings } from './config/env';
 import { createLogger, type Logger } from './observability/logger';
 import { startEmbeddedPostgres } from './persistence/embedded-postgres';
@@ -35,7 +36,12 @@ async function wechatPaySettings(config: AppConfig, logger: Logger, stops: Stop[
   if (config.wechat) return config.wechat;
   const { loadOrCreateSandboxCredentials, sandboxWechatPaySettings, startSandbox } = await import('../sandbox/index.js');
   const credentials = await loadOrCreateSandboxCredentials(join(config.dataDir, 'sandbox'));
-  const sandbox = await startSandbox({ credentials, port: config.sandboxPort, logger: logger.child({ component: 'sandbox' }) });
+  const sandbox = await startSandbox({
+    credentials,
+    port: config.sandboxPort,
+    logger: logger.child({ component: 'sandbox' }),
+    refundProcessingMs: config.sandboxRefundProcessingMs,
+  });
   stops.unshift(() => sandbox.close());
   const notifyUrl = `http://${config.host}:${config.port}/payments/wechat/notify`;
   logger.info({ sandbox: sandbox.url }, 'sandbox mode: WeChat Pay is the local sandbox (no merchant settings given)');
@@ -68,7 +74,8 @@ async function main(): Promise<void> {
     const databaseUrl = await startDatabase(config, logger, stops);
     const settings = await wechatPaySettings(config, logger, stops);
     const jwtSecret = config.jwtSecret ?? developmentJwtSecret(config.dataDir);
-    const api = await startPaymentApi({ config, logger, databaseUrl, jwtSecret, wechatPaySettings: settings });
+    const operatorKeys = config.adminApiKeys ?? [developmentOperatorKey(config.dataDir, logger)];
+    const api = await startPaymentApi({ config, logger, databaseUrl, jwtSecret, wechatPaySettings: settings, operatorKeys });
     stops.unshift(api.stop);
     logger.info({ url: api.url, metrics: api.metricsUrl, mode: config.mode, wechatPay: settings.payBaseUrl }, 'payment API listening');
   } catch (err) {

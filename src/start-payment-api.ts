@@ -15,6 +15,8 @@ export interface PaymentApiOptions {
   wechatPaySettings: WechatPaySettings;
   clock?: () => Date;
   wrapJsapi?: CompositionInput['wrapJsapi'];
+  /** Default: ADMIN_API_KEYS. */
+  operatorKeys?: readonly string[];
 }
 
 export interface RunningPaymentApi {
@@ -62,7 +64,8 @@ export async function openApplication(options: PaymentApiOptions, runsJobs: bool
       const applied = await migrate(orm, logger);
       if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     }
-    application = composeApplication({ ...options, orm, runsJobs, clock: options.clock ?? (() => new Date()) });
+    const operatorKeys = options.operatorKeys ?? config.adminApiKeys ?? [];
+    application = composeApplication({ ...options, operatorKeys, orm, runsJobs, clock: options.clock ?? (() => new Date()) });
     await application.jobs.start();
     const opened = application;
     return {
@@ -84,6 +87,7 @@ export async function startPaymentApi(options: PaymentApiOptions): Promise<Runni
   const { config } = options;
   await checkWechatPayAtStart(options);
   const { application, close } = await openApplication(options, config.jobs.enabled);
+  if (application.services.admin.keyCount === 0) options.logger.warn('no operator keys: every /admin request is refused (set ADMIN_API_KEYS)');
   const { keepAliveMs, headersMs, requestMs } = config.httpTimeouts;
   const server = createServer({ headersTimeout: headersMs, requestTimeout: requestMs, keepAliveTimeout: keepAliveMs }, application.app);
   let port: number;

@@ -2,6 +2,7 @@ import express, { type Response, type Router } from 'express';
 import { describeTransaction } from '../pay-api/describe-transaction';
 import { parseFaultRule } from '../pay-api/faults';
 import type { SandboxContext } from '../sandbox-context';
+import { createRefundControlRouter } from './refund-control-routes';
 import { handleRequestPayment } from './request-payment-route';
 
 function sendControlError(res: Response, status: number, message: string): void {
@@ -66,6 +67,7 @@ export function createControlRouter(ctx: SandboxContext): Router {
   });
 
   router.post('/request-payment', handleRequestPayment(ctx));
+  router.use(createRefundControlRouter(ctx));
   router.get('/notifications', (_req, res) => {
     res.json({ notifications: ctx.notifications.list() });
   });

@@ -30,7 +30,7 @@ function checkParameterTypes(body: Record<string, unknown>): RequestPaymentAnswe
 function findPayableTransaction(ctx: SandboxContext, prepayId: string, now: Date): SandboxTransaction | RequestPaymentAnswer {
   const transaction = ctx.store.findByPrepayId(prepayId, now);
   if (!transaction) return fail('prepay_id不存在');
-  if (transaction.state === 'SUCCESS') return fail('该订单已支付');
+  if (transaction.state === 'SUCCESS' || transaction.state === 'REFUND') return fail('该订单已支付');
   if (transaction.state === 'CLOSED') return fail('订单已关闭或已过期');
   if (transaction.state === 'PAYERROR') return fail('支付失败，请重新下单支付');
   if (!ctx.store.isPrepayIdLive(transaction, prepayId, now)) return fail('prepay_id已失效 (older than 2 hours)');

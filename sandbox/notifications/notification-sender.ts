@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
-import { buildSuccessNotification } from './build-notification';
+import { buildRefundNotification, buildSuccessNotification, type BuiltNotification } from './build-notification';
+import { describeRefundNotice } from '../refund-api/describe-refund';
+import type { SandboxRefund } from '../refund-api/refunds-store';
 import { describeTransaction } from '../pay-api/describe-transaction';
 import { postNotification } from './post-notification';
 import type { ResponseSigner } from '../pay-api/sign-sandbox-response';
@@ -17,8 +19,10 @@ export interface DeliveryAttempt {
 export interface NotificationRecord {
   id: string;
   outTradeNo: string;
+  /** Refund notifications only. */
+  outRefundNo?: string;
   notifyUrl: string;
-  eventType: 'TRANSACTION.SUCCESS';
+  eventType: 'TRANSACTION.SUCCESS' | 'REFUND.SUCCESS' | 'REFUND.ABNORMAL' | 'REFUND.CLOSED';
   probe: boolean;
   /** `dropped`: WeChat never delivers it (a notify URL that was down for good); `/sandbox/notifications/resend` still can. */
   state: 'pending' | 'delivered' | 'abandoned' | 'probed' | 'dropped';
@@ -29,6 +33,7 @@ export interface NotificationRecord {
 export interface NotificationSenderOptions {
   signer: ResponseSigner;
   apiV3Key: string;
+  mchId: string;
   timers: TrackedTimers;
   /** Delays before each retry, in ms, before scaling. */
   schedule: readonly number[];
@@ -61,6 +66,21 @@ export class NotificationSender {
     return record;
   }
 
+  /** REFUND.SUCCESS / ABNORMAL / CLOSED for a settled refund, on the same retry schedule as payment notifications. */
+  notifyRefund(refund: SandboxRefund, notifyUrl: string): NotificationRecord {
+    const record = this.createRefundRecord(refund, notifyUrl, false);
+    void this.runScheduledAttempt(record, 0);
+    return record;
+  }
+
+  /** A signature probe with a refund notification's body. */
+  async probeRefund(refund: SandboxRefund, notifyUrl: string): Promise<NotificationRecord> {
+    const record = this.createRefundRecord(refund, notifyUrl, true);
+    await this.deliver(record, 'probe');
+    record.state = 'probed';
+    return record;
+  }
+
   /** One more delivery of an existing notification, as WeChat sometimes sends duplicates: same id and body, fresh signature. */
   async resend(id: string): Promise<DeliveryAttempt | undefined> {
     const record = this.records.find((candidate) => candidate.id === id && !candidate.probe);
@@ -90,17 +110,23 @@ export class NotificationSender {
   }
 
   private createRecord(transaction: SandboxTransaction, probe: boolean): NotificationRecord {
-    const { id, body } = buildSuccessNotification(describeTransaction(transaction), this.options.apiV3Key, this.options.clock());
-    const record: NotificationRecord = {
-      id,
-      outTradeNo: transaction.order.out_trade_no,
-      notifyUrl: transaction.order.notify_url,
-      eventType: 'TRANSACTION.SUCCESS',
-      probe,
-      state: 'pending',
-      attempts: [],
-      body,
-    };
+    const built = buildSuccessNotification(describeTransaction(transaction), this.options.apiV3Key, this.options.clock());
+    return this.keep(built, { outTradeNo: transaction.order.out_trade_no, notifyUrl: transaction.order.notify_url, eventType: 'TRANSACTION.SUCCESS', probe });
+  }
+
+  private createRefundRecord(refund: SandboxRefund, notifyUrl: string, probe: boolean): NotificationRecord {
+    const notice = describeRefundNotice(refund, this.options.mchId);
+    const built = buildRefundNotification({ ...notice, refund_status: refund.status }, this.options.apiV3Key, this.options.clock());
+    const eventType = `REFUND.${refund.status}` as NotificationRecord['eventType'];
+    return this.keep(built, { outTradeNo: refund.outTradeNo, outRefundNo: refund.application.out_refund_no, notifyUrl, eventType, probe });
+  }
+
+  private keep(
+    built: BuiltNotification,
+    meta: Pick<NotificationRecord, 'outTradeNo' | 'outRefundNo' | 'notifyUrl' | 'eventType' | 'probe'>,
+  ): NotificationRecord {
+    const record: NotificationRecord = { id: built.id, ...meta, state: 'pending', attempts: [], body: built.body };
+    if (record.outRefundNo === undefined) delete record.outRefundNo;
     this.records.push(record);
     return record;
   }

@@ -6,12 +6,13 @@ const STATE_DESCRIPTIONS: Record<TradeState, string> = {
   SUCCESS: '支付成功',
   CLOSED: '订单已关闭',
   PAYERROR: '支付失败，请重新下单支付',
+  REFUND: '转入退款',
 };
 
 /** The transaction object of the query API, also the plaintext of TRANSACTION.SUCCESS notifications. */
 export function describeTransaction(transaction: SandboxTransaction): Record<string, unknown> {
   const { order } = transaction;
-  const paid = transaction.state === 'SUCCESS';
+  const paid = transaction.state === 'SUCCESS' || transaction.state === 'REFUND';
   return {
     appid: order.appid,
     mchid: order.mchid,

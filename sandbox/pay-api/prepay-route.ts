@@ -19,7 +19,7 @@ export function handlePrepay(ctx: SandboxContext): WechatPayHandler {
       return replyOk({ prepay_id: ctx.store.issuePrepayId(created, now) });
     }
     existing.prepayBodies.push(raw);
-    if (existing.state === 'SUCCESS') return replyError(403, 'ORDERPAID', '该订单已支付', { errorNumber: 268498689 });
+    if (existing.state === 'SUCCESS' || existing.state === 'REFUND') return replyError(403, 'ORDERPAID', '该订单已支付', { errorNumber: 268498689 });
     if (existing.state === 'CLOSED') return replyError(400, 'ORDER_CLOSED', '该订单已关闭', { errorNumber: 268447914 });
     if (raw !== existing.prepayBodies[0]) {
       return replyError(400, 'INVALID_REQUEST', '请求重入时，参数与首次请求时不一致', {

@@ -36,7 +36,7 @@ export function handleClose(ctx: SandboxContext): WechatPayHandler {
     if (problem) return problem;
     const found = findTransaction(ctx, req);
     if (!('order' in found)) return found;
-    if (found.state === 'SUCCESS') return replyError(403, 'ORDERPAID', '该订单已支付', { errorNumber: 268498689 });
+    if (found.state === 'SUCCESS' || found.state === 'REFUND') return replyError(403, 'ORDERPAID', '该订单已支付', { errorNumber: 268498689 });
     ctx.store.close(found);
     return replyOk();
   };

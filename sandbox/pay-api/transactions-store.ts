@@ -1,6 +1,7 @@
 import { generatePrepayId, generateTransactionId } from './generate-wechat-ids';
 
-export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'PAYERROR';
+/** REFUND: paid, then (partly) refunded; WeChat's query answers it instead of SUCCESS. */
+export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'PAYERROR' | 'REFUND';
 
 /** A validated prepay body (`POST /v3/pay/transactions/jsapi`). */
 export interface PrepayOrder {
@@ -49,6 +50,10 @@ export class TransactionsStore {
     const transaction = this.byOutTradeNo.get(outTradeNo);
     if (transaction?.state === 'NOTPAY' && now.getTime() > transaction.expiresAt.getTime()) transaction.state = 'CLOSED';
     return transaction;
+  }
+
+  findByTransactionId(transactionId: string): SandboxTransaction | undefined {
+    return [...this.byOutTradeNo.values()].find((transaction) => transaction.transactionId === transactionId);
   }
 
   findByPrepayId(prepayId: string, now: Date): SandboxTransaction | undefined {

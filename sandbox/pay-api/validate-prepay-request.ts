@@ -25,7 +25,7 @@ const RFC_3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** WeChat requires a public HTTPS URL without query; the sandbox also accepts plain HTTP on loopback, where tests listen. */
-function checkNotifyUrl(value: string): void {
+export function checkNotifyUrl(value: string): void {
   if (!URL.canParse(value)) failParameter('/notify_url', value, 'must be an absolute URL');
   const url = new URL(value);
   const allowed = url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));

@@ -1,12 +1,13 @@
 import { expectJson, folder, request, type PostmanFolder } from './postman-items';
 import { createOrder, logIn } from './collection-sandbox-setup';
 import { paymentSession, wechatUnavailable } from './collection-sandbox-session';
+import { refunds } from './collection-sandbox-refunds';
 import { paidOrder, statusPolling } from './collection-sandbox-status';
 
 /**
  * The card's Postman coverage (§9) against the real API and the sandbox WeChat Pay: session created, repeated,
  * paid order, unknown order, status pending → paid; plus 400, 401, 429, 502, another traveler's order, a forged
- * notification. Requests run in order and share state through collection variables.
+ * notification; refunds through the operator API. Requests run in order and share state through collection variables.
  */
 
 const notification = folder('WeChat Pay notification', 'Only WeChat Pay calls the webhook; anything unsigned is refused before it is read.', [
@@ -38,5 +39,5 @@ export const SANDBOX_FOLDER = 'Sandbox';
 export const sandboxFolder: PostmanFolder = folder(
   SANDBOX_FOLDER,
   'Run against the API in sandbox mode (`npm start` or `npm run dev`, or the Prism validation proxy in front of it) with the sandbox environment.',
-  [logIn, createOrder, paymentSession, statusPolling, paidOrder, wechatUnavailable, notification],
+  [logIn, createOrder, paymentSession, statusPolling, paidOrder, wechatUnavailable, notification, refunds],
 );

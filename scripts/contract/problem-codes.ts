@@ -49,9 +49,17 @@ export function problemCodesInSource(dir: string = SOURCE_DIR): CodeInSource[] {
   });
 }
 
-export function problemCatalog(contract: JsonObject): { codes: string[]; entries: Record<string, ProblemEntry> } {
-  const schema = resolveRef(contract, { $ref: '#/components/schemas/ProblemCode' });
-  return { codes: (schema.enum ?? []) as string[], entries: (schema['x-problems'] ?? {}) as Record<string, ProblemEntry> };
+/** The traveler API's codes (`ProblemCode`, what the mini program SDK knows) and the operator API's own. */
+export const TRAVELER_CODES = ['ProblemCode'];
+export const ALL_CODES = ['ProblemCode', 'AdminProblemCode'];
+
+export function problemCatalog(contract: JsonObject, catalogs: readonly string[] = TRAVELER_CODES): { codes: string[]; entries: Record<string, ProblemEntry> } {
+  const schemas = ((contract.components as JsonObject | undefined)?.schemas ?? {}) as JsonObject;
+  const lists = catalogs.filter((name) => schemas[name] !== undefined).map((name) => resolveRef(contract, { $ref: `#/components/schemas/${name}` }));
+  return {
+    codes: lists.flatMap((schema) => (schema.enum ?? []) as string[]),
+    entries: Object.assign({}, ...lists.map((schema) => (schema['x-problems'] ?? {}) as Record<string, ProblemEntry>)) as Record<string, ProblemEntry>,
+  };
 }
 
 /** Every problem example of every operation response: where it is, and its body. */
@@ -70,7 +78,7 @@ export function problemExamples(contract: JsonObject): { where: string; status: 
 
 /** Problems with the catalog, the examples and the source; empty when they agree. */
 export function checkProblemCodes(contract: JsonObject, inSource: CodeInSource[] = problemCodesInSource()): string[] {
-  const { codes, entries } = problemCatalog(contract);
+  const { codes, entries } = problemCatalog(contract, ALL_CODES);
   const examples = problemExamples(contract);
   const problems: string[] = [];
   if (new Set(inSource.map((c) => c.code)).size < 10)

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CONTRACT_FILE, ROOT, type JsonObject } from './contract-document';
@@ -8,10 +8,12 @@ import { freePort, startProcess, stopProcess, waitForHttp, type StartedProcess }
 export interface RunningApi {
   url: string;
   sandboxUrl: string;
+  /** The operator key the server generated into DATA_DIR/admin-api-key (no ADMIN_API_KEYS is set). */
+  operatorKey: string;
 }
 
 /** Variables that would switch the server to live WeChat Pay or an outside database. */
-const LIVE_SETTINGS = /^(DATABASE_URL|WECHAT_|WECHATPAY_)/;
+const LIVE_SETTINGS = /^(DATABASE_URL|WECHAT_|WECHATPAY_|ADMIN_API_KEYS$)/;
 
 function sandboxEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !LIVE_SETTINGS.test(name)));
@@ -42,6 +44,8 @@ export async function startApi(logDir: string): Promise<RunningApi> {
     EMBEDDED_PG_PORT: String(pgPort),
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
+    // Refunds settle (and WeChat notifies) a moment after they are accepted.
+    WECHAT_SANDBOX_REFUND_PROCESSING_MS: '300',
   });
   const server = startProcess('API server', process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env,
@@ -51,7 +55,7 @@ export async function startApi(logDir: string): Promise<RunningApi> {
   });
   const url = `http://127.0.0.1:${port}`;
   await readyOrStopped(server, `${url}/readyz`, 180_000, (status) => status === 200);
-  return { url, sandboxUrl: `http://127.0.0.1:${sandboxPort}` };
+  return { url, sandboxUrl: `http://127.0.0.1:${sandboxPort}`, operatorKey: readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim() };
 }
 
 async function startPrism(name: string, args: string[], logFile: string): Promise<string> {

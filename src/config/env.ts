@@ -2,9 +2,18 @@ import { ConfigError, EnvReader, type Env } from './env-reader';
 import { DEFAULT_RECONCILE_SCHEDULE, parseReconcileSchedule } from './reconcile-schedule-env';
 import { readHttpTimeouts, readMetricsListener, readTrustProxy, type HttpTimeouts, type MetricsListenerConfig, type TrustProxy } from './http-env';
 import { readRateLimits, type RateLimit, type RateLimits } from './rate-limit-env';
-import { MERCHANT_VARIABLES, readWechatPaySettings, type WechatPaySettings } from './wechatpay-env';
+import { MERCHANT_VARIABLES, readWechatPaySettings, refundNotifyUrlOf, type WechatPaySettings } from './wechatpay-env';
 
-export { ConfigError, type HttpTimeouts, type MetricsListenerConfig, type RateLimit, type RateLimits, type TrustProxy, type WechatPaySettings };
+export {
+  ConfigError,
+  refundNotifyUrlOf,
+  type HttpTimeouts,
+  type MetricsListenerConfig,
+  type RateLimit,
+  type RateLimits,
+  type TrustProxy,
+  type WechatPaySettings,
+};
 
 export type RateLimitStore = 'memory' | 'postgres';
 
@@ -60,8 +69,31 @@ export interface AppConfig {
   mode: 'sandbox' | 'live';
   /** Run the doctor's signed call to WeChat Pay before listening; a bad answer fails the start. */
   wechatPayStartupCheck: boolean;
+  /** Operator API keys (ADMIN_API_KEYS); absent outside production: one is generated under DATA_DIR. */
+  adminApiKeys?: string[];
+  /** Refund paid_after_cancel orders automatically (a job); off unless AUTO_REFUND_PAID_AFTER_CANCEL=true. */
+  autoRefundPaidAfterCancel: boolean;
+  /** Period of the refund reconciler and the paid-after-cancel sweep (jobs); 0: neither runs by itself. */
+  refundJobsIntervalSeconds: number;
+  /** Sandbox mode: how long the sandbox keeps a refund PROCESSING before it settles and notifies. */
+  sandboxRefundProcessingMs: number;
   /** Only in live mode; sandbox mode builds its settings from the keys the sandbox generates. */
   wechat?: WechatPaySettings;
+}
+
+/** Comma-separated operator keys, each at least 32 characters; required in production for the operator API to open. */
+function readAdminApiKeys(read: EnvReader, nodeEnv: AppConfig['nodeEnv']): string[] | undefined {
+  const raw = read.string('ADMIN_API_KEYS');
+  if (raw === undefined) return nodeEnv === 'production' ? [] : undefined;
+  const keys = raw
+    .split(',')
+    .map((key) => key.trim())
+    .filter(Boolean);
+  // Counted, never echoed: the message must not carry a key.
+  const short = keys.filter((key) => key.length < 32 || !/^[\x21-\x7e]+$/.test(key)).length;
+  if (keys.length === 0 || short > 0)
+    read.problems.push(`ADMIN_API_KEYS must be comma-separated keys of at least 32 printable characters each (${short || 'no'} key(s) do not qualify)`);
+  return keys;
 }
 
 /** Reads and validates the whole environment once; throws one ConfigError naming every problem. */
@@ -76,6 +108,8 @@ export function loadConfig(env: Env = process.env, now: Date = new Date()): AppC
     read.problems.push(`production needs the merchant settings (${MERCHANT_VARIABLES.join(', ')}); the sandbox is for development and tests`);
   const databaseUrl = read.string('DATABASE_URL');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) read.problems.push('DATABASE_URL must be a postgres:// URL');
+
+  const adminApiKeys = readAdminApiKeys(read, nodeEnv);
 
   const config: AppConfig = {
     nodeEnv,
@@ -104,6 +138,10 @@ export function loadConfig(env: Env = process.env, now: Date = new Date()): AppC
     lifecycle: readLifecycle(read),
     rateLimits: readRateLimits(read),
     sandboxPort: read.integer('WECHAT_SANDBOX_PORT', 3100, 0, 65535),
+    adminApiKeys,
+    autoRefundPaidAfterCancel: read.boolean('AUTO_REFUND_PAID_AFTER_CANCEL', false),
+    refundJobsIntervalSeconds: read.integer('REFUND_JOBS_INTERVAL_SECONDS', 60, 0, 3600),
+    sandboxRefundProcessingMs: read.integer('WECHAT_SANDBOX_REFUND_PROCESSING_MS', 5000, 0, 24 * 3600 * 1000),
     mode: live ? 'live' : 'sandbox',
     wechatPayStartupCheck: read.boolean('WECHATPAY_STARTUP_CHECK', false),
     wechat: live ? readWechatPaySettings(read, { production: nodeEnv === 'production', now }) : undefined,

@@ -22,6 +22,8 @@ export interface WechatPaySettings {
   /** Platform certificate mode, keyed by certificate serial. Both modes may be set during a migration. */
   platformCertificates: { serial: string; pem: string }[];
   notifyUrl: string;
+  /** `notify_url` of refund requests; default: notifyUrl with `/payments/wechat/notify` turned into `/refunds/wechat/notify`. */
+  refundNotifyUrl?: string;
   /** `https://api.mch.weixin.qq.com` in production. */
   payBaseUrl: string;
   /** `https://api.weixin.qq.com` in production (`jscode2session`). */
@@ -51,6 +53,24 @@ function readIdentifiers(read: EnvReader): { appId: string; mchId: string } {
   return { appId, mchId };
 }
 
+const PAYMENT_NOTIFY_PATH = /\/payments\/wechat\/notify$/;
+
+/** Where WeChat Pay sends refund notifications: the configured URL, or the payment one's sibling. */
+export function refundNotifyUrlOf(settings: Pick<WechatPaySettings, 'notifyUrl' | 'refundNotifyUrl'>): string {
+  return settings.refundNotifyUrl ?? settings.notifyUrl.replace(PAYMENT_NOTIFY_PATH, '/refunds/wechat/notify');
+}
+
+function readRefundNotifyUrl(read: EnvReader, notifyUrl: string, production: boolean): string | undefined {
+  const refundNotifyUrl = read.string('WECHATPAY_REFUND_NOTIFY_URL');
+  if (refundNotifyUrl !== undefined) {
+    read.url('WECHATPAY_REFUND_NOTIFY_URL');
+    if (production && URL.canParse(refundNotifyUrl) && new URL(refundNotifyUrl).protocol !== 'https:')
+      read.problems.push('WECHATPAY_REFUND_NOTIFY_URL must be https:// in production (WeChat Pay notifies only HTTPS URLs)');
+  } else if (notifyUrl && !PAYMENT_NOTIFY_PATH.test(notifyUrl))
+    read.problems.push('WECHATPAY_REFUND_NOTIFY_URL is required when WECHATPAY_NOTIFY_URL does not end in /payments/wechat/notify');
+  return refundNotifyUrl;
+}
+
 function readNotifyUrl(read: EnvReader, production: boolean): string {
   const notifyUrl = read.url('WECHATPAY_NOTIFY_URL');
   if (!notifyUrl || !URL.canParse(notifyUrl)) return notifyUrl;
@@ -64,6 +84,7 @@ export function readWechatPaySettings(read: EnvReader, options: { production: bo
   const { appId, mchId } = readIdentifiers(read);
   const merchant = readMerchantCertificates(read, options.now);
   const apiV3Key = read.required('WECHATPAY_API_V3_KEY');
+  const notifyUrl = readNotifyUrl(read, options.production);
   if (apiV3Key && Buffer.byteLength(apiV3Key) !== 32) read.problems.push('WECHATPAY_API_V3_KEY must be exactly 32 bytes');
 
   return {
@@ -76,7 +97,8 @@ export function readWechatPaySettings(read: EnvReader, options: { production: bo
     standbyMerchantCertificates: merchant.standby,
     apiV3Key,
     ...readWechatPayKeys(read),
-    notifyUrl: readNotifyUrl(read, options.production),
+    notifyUrl,
+    refundNotifyUrl: readRefundNotifyUrl(read, notifyUrl, options.production),
     payBaseUrl: read.url('WECHATPAY_BASE_URL', 'https://api.mch.weixin.qq.com'),
     wechatApiBaseUrl: read.url('WECHAT_API_BASE_URL', 'https://api.weixin.qq.com'),
     // Capped: a session request holds the order's row lock across the call and its retries.

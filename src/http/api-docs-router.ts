@@ -53,9 +53,12 @@ function operationsByCode(spec: Json): Map<string, string[]> {
   return byCode;
 }
 
+/** The traveler API's codes, then the operator API's own (`AdminProblemCode`). */
 function problemEntries(spec: Json): [string, ProblemEntry][] {
-  const schema = ((spec.components as Json).schemas as Json).ProblemCode as Json;
-  return Object.entries((schema['x-problems'] ?? {}) as Record<string, ProblemEntry>);
+  const schemas = (spec.components as Json).schemas as Json;
+  return ['ProblemCode', 'AdminProblemCode'].flatMap((name) =>
+    Object.entries((((schemas[name] as Json | undefined) ?? {})['x-problems'] ?? {}) as Record<string, ProblemEntry>),
+  );
 }
 
 const SCOPE_NOTE: Record<string, string> = {

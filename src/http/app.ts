@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import { pinoHttp } from 'pino-http';
+import type { AdminService } from '../admin/admin-service';
 import type { AuthService } from '../auth/auth-service';
 import type { TrustProxy } from '../config/env';
 import type { Logger } from '../observability/logger';
@@ -8,13 +9,16 @@ import type { Metrics } from '../observability/metrics';
 import type { OrdersService } from '../orders/orders-service';
 import type { PaymentsService } from '../payments/payments-service';
 import type { ReadinessCheck } from '../persistence/database-readiness';
+import type { RefundsService } from '../refunds/refunds-service';
 import { apiDocsRouter } from './api-docs-router';
 import { bearerAuthHandler } from './authenticate';
+import { authenticateOperator, operatorKeyHandler } from './authenticate-operator';
 import { contractPath } from './contract';
 import type { RequestLimiters } from './limit-requests';
 import { errorHandler } from './error-handler';
 import { sendProblem } from './problem';
 import { assignRequestId } from './request-id';
+import { adminRoutes } from './routes/admin-routes';
 import { authRoutes } from './routes/auth-routes';
 import { operationsRoutes } from './routes/operations-routes';
 import { ordersRoutes } from './routes/orders-routes';
@@ -26,6 +30,8 @@ export interface HttpDeps {
   auth: AuthService;
   orders: OrdersService;
   payments: PaymentsService;
+  refunds: RefundsService;
+  admin: AdminService;
   readiness: ReadinessCheck;
   metrics: Metrics;
   logger: Logger;
@@ -57,20 +63,23 @@ export function createApp(deps: HttpDeps): Express {
   app.use(operationsRoutes(deps.readiness));
   // The reference pages are not part of the traveler contract: served before its validator.
   app.use(apiDocsRouter());
-  app.use(webhooksRoutes(deps.payments));
+  app.use(webhooksRoutes(deps.payments, deps.refunds));
+  // Operators are authenticated before anything of their request is read.
+  app.use('/admin', authenticateOperator(deps.admin));
   app.use(express.json({ limit: '16kb' }));
   app.use(
     OpenApiValidator.middleware({
       apiSpec: contractPath(),
       validateRequests: { allowUnknownQueryParameters: false },
       validateResponses: deps.validateResponses,
-      validateSecurity: { handlers: { bearerAuth: bearerAuthHandler(deps.auth) } },
-      ignorePaths: /^\/payments\/wechat\/notify$/,
+      validateSecurity: { handlers: { bearerAuth: bearerAuthHandler(deps.auth), operatorKey: operatorKeyHandler } },
+      ignorePaths: /^\/(payments|refunds)\/wechat\/notify$/,
     }),
   );
   app.use(authRoutes(deps.auth, deps.limiters.logins));
   app.use(ordersRoutes(deps.orders, deps.limiters.orderCreation));
   app.use(paymentsRoutes(deps.payments, deps.limiters.sessionRequests));
+  app.use(adminRoutes(deps.admin));
   app.use((req, res) => {
     sendProblem(res, { title: 'Not found', status: 404, detail: 'No such route.', code: 'NOT_FOUND', request_id: String(req.id) });
   });

@@ -57,6 +57,16 @@ export function createMetrics() {
     jobsRun: counter('jobs_run_total', 'Job attempts started on this instance, by job', ['job']),
     jobsFailed: counter('jobs_failed_total', 'Job attempts that failed on this instance (retried while attempts remain), by job', ['job']),
     requestsLimited: counter('http_rate_limited_total', 'Order, session and login requests refused by a rate limit, by limit', ['limit']),
+    refundsRequested: counter('refunds_requested_total', 'Refunds committed, by who asked (admin: an operator, job: the paid-after-cancel job)', ['source']),
+    refundStatusChanges: counter('refunds_status_changes_total', 'Refund status moves, by the new status', ['status']),
+    refundsAbnormal: counter('refunds_abnormal_total', 'Refunds WeChat Pay reported ABNORMAL: each needs an operator (merchant platform)'),
+    refundWechatErrors: counter('refunds_wechat_error_total', 'WeChat Pay failures while requesting a refund, by code', ['code']),
+    refundNotificationsReceived: counter('refunds_notification_received_total', 'WeChat Pay refund notifications received'),
+    refundNotificationsRejected: counter('refunds_notification_rejected_total', 'Refund notifications refused, by reason (probes under reason="probe")', [
+      'reason',
+    ]),
+    refundNotificationOutcomes: counter('refunds_notification_processed_total', 'Verified refund notifications, by outcome', ['outcome']),
+    operatorActions: counter('admin_operator_actions_total', 'Operator API actions, by action and outcome', ['action', 'outcome']),
   };
 }
 

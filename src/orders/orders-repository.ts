@@ -24,17 +24,13 @@ export class OrdersRepository {
   constructor(private readonly root: EntityManager) {}
 
   /** Reads outside any transaction: what a status poll needs, scoped to the owner. */
-  findOwnedStatus(orderId: string, userId: string): Promise<Pick<Order, 'status' | 'lockExpireAt' | 'outTradeNo'> | null> {
-    return this.root.fork().findOne(Order, { id: orderId, userId }, { fields: ['status', 'lockExpireAt', 'outTradeNo'] });
+  findOwnedStatus(orderId: string, userId: string): Promise<Pick<Order, 'status' | 'lockExpireAt' | 'outTradeNo' | 'refundAmount' | 'refundedAmount'> | null> {
+    return this.root.fork().findOne(Order, { id: orderId, userId }, { fields: ['status', 'lockExpireAt', 'outTradeNo', 'refundAmount', 'refundedAmount'] });
   }
 
   /** What the reconciler and the expiry job read before deciding whether to ask WeChat. */
   findForReconciliation(orderId: string): Promise<Pick<Order, 'id' | 'status' | 'lockExpireAt' | 'outTradeNo'> | null> {
     return this.root.fork().findOne(Order, { id: orderId }, { fields: ['id', 'status', 'lockExpireAt', 'outTradeNo'] });
-  }
-
-  lockById(tx: DatabaseTransaction, orderId: string): Promise<Order | null> {
-    return tx.em.findOne(Order, { id: orderId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   }
 
   /** Pending orders whose seat lock ended by `now`, oldest first: the expiry job's work list. */
@@ -66,6 +62,20 @@ export class OrdersRepository {
     return tx.em.findOne(Order, { id: orderId, userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   }
 
+  /** An order by id, for operators (not scoped to a traveler). */
+  findById(orderId: string): Promise<Order | null> {
+    return this.root.fork().findOne(Order, { id: orderId });
+  }
+
+  findHistory(orderId: string): Promise<PaymentStatusHistory[]> {
+    return this.root.fork().find(PaymentStatusHistory, { orderId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  }
+
+  /** `SELECT … FOR UPDATE` by id alone: operators and jobs act on any traveler's order. */
+  lockById(tx: DatabaseTransaction, orderId: string): Promise<Order | null> {
+    return tx.em.findOne(Order, { id: orderId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  }
+
   lockByOutTradeNo(tx: DatabaseTransaction, outTradeNo: string): Promise<Order | null> {
     return tx.em.findOne(Order, { outTradeNo }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   }
@@ -84,7 +94,7 @@ export class OrdersRepository {
   }
 
   /** Appends to the audit history without changing the status (a session, a duplicate, a mismatch…). */
-  recordEvent(tx: DatabaseTransaction, order: Order, event: OrderEvent): void {
+  recordEvent(tx: DatabaseTransaction, order: Pick<Order, 'id' | 'status'>, event: OrderEvent): void {
     this.appendHistory(tx, order.id, order.status, order.status, event);
   }
 

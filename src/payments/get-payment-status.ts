@@ -22,5 +22,8 @@ export async function getPaymentStatus(
   const order = await orders.findOwnedStatus(orderId, traveler.userId);
   if (!order) throw orderNotFound();
   if (order.status === 'pending' && order.outTradeNo) nudgeReconciler(orderId);
-  return { status: statusAsRead(order), lock_expire_at: order.lockExpireAt.toISOString() };
+  const status: PaymentStatus = { status: statusAsRead(order), lock_expire_at: order.lockExpireAt.toISOString() };
+  // Additive: `refund` appears once money is being given back; the status enum never changes for it.
+  if (order.refundAmount > 0) status.refund = { status: order.refundedAmount === order.refundAmount ? 'refunded' : 'processing', amount: order.refundAmount };
+  return status;
 }

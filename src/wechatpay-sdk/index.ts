@@ -24,6 +24,7 @@ export {
   type ParsedWechatPayNotification,
   type WechatPayNotificationEnvelope,
 } from './core/notify/parse-notification';
+export { openWechatPayNotification, type OpenedNotification, type WechatPayNotificationInput } from './core/notify/open-notification';
 export { DEFAULT_RETRY_POLICY, worstCaseCallMs, type RetryPolicy } from './core/transport/retry';
 export { readHeader, type WechatPayHeaders } from './core/transport/headers';
 export * from './core/errors';
@@ -33,3 +34,13 @@ export { createJsapiService, type JsapiServiceOptions } from './services/jsapi/j
 export type { JsapiPrepayRequest, JsapiService, MiniProgramPayment, WechatTradeState, WechatTransaction } from './services/jsapi/jsapi-types';
 export { parseWechatTransaction } from './services/jsapi/parse-transaction';
 export { buildMiniProgramPayment } from './services/jsapi/mini-program-payment';
+export { createRefundService, type RefundServiceOptions } from './services/refund/refund-service';
+export type { RefundRequest, RefundService, WechatRefund, WechatRefundNotice, WechatRefundStatus } from './services/refund/refund-types';
+export { parseWechatRefund, parseWechatRefundNotice, REFUND_STATUSES } from './services/refund/parse-refund';
+export { classifyRefundFailure, isRefundNotFound, type RefundFailureKind } from './services/refund/refund-errors';
+export {
+  parseWechatPayRefundNotification,
+  REFUND_EVENT_TYPES,
+  type ParsedRefundNotification,
+  type RefundEventType,
+} from './services/refund/parse-refund-notification';

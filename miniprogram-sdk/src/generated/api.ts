@@ -115,6 +115,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/refunds/wechat/notify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * WeChat Pay refund notification
+         * @description Called by WeChat Pay, never by the mini program: the `notify_url` of every refund request.
+         *     `REFUND.SUCCESS`, `REFUND.ABNORMAL` and `REFUND.CLOSED` carry `original_type: refund` and
+         *     `associated_data: refund`. Verified and decrypted exactly like payment notifications (raw bytes,
+         *     timestamp within 300 s, `WECHATPAY/SIGNTEST/` probes refused), deduplicated by notification id, then
+         *     applied to the refund. 204 means applied or safely ignored; any other answer makes WeChat retry.
+         */
+        post: operations["handleWechatPayRefundNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/orders/{orderId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An order as operators see it
+         * @description The order, its WeChat Pay ids, its refunds and its whole `payment_status_history` timeline, oldest
+         *     first. Operator keys only; every call is audited (key id, action, time).
+         */
+        get: operations["getOperatorOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/orders/{orderId}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund part or all of a paid order
+         * @description Refunds `amount` fen of a paid order (or one flagged `paid_after_cancel`) through WeChat Pay. The
+         *     `Idempotency-Key` header is required: the same key with the same body replays the first answer (and,
+         *     while WeChat has not accepted the refund, re-sends the identical request to WeChat); with another body
+         *     it answers 422. The sum of an order's refunds that are not CLOSED never exceeds the amount paid, also
+         *     under concurrent requests (the database enforces it). 201 means WeChat accepted the refund; its end
+         *     (SUCCESS, CLOSED, ABNORMAL) arrives by notification and shows in `GET /admin/refunds/{refundId}`.
+         */
+        post: operations["createRefund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/refunds/{refundId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A refund and its current state
+         * @description The refund as we know it: PENDING until WeChat Pay accepts it, then WeChat's PROCESSING, SUCCESS,
+         *     CLOSED or ABNORMAL (ABNORMAL needs an operator at the merchant platform), or REJECTED when WeChat
+         *     refused it. Operator keys only; audited.
+         */
+        get: operations["getRefund"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -167,7 +259,111 @@ export interface components {
             status: "pending" | "paid" | "failed" | "cancelled";
             /** Format: date-time */
             lock_expire_at: string;
+            refund?: components["schemas"]["RefundSummary"];
         };
+        /**
+         * @description Present once money of this order is being or has been given back (additive: clients that do not know it
+         *     ignore it). `processing` while any refund is under way, `refunded` once WeChat Pay reported every one
+         *     successful; `amount` is the fen refunded or being refunded (equal to the order's amount: refunded in full).
+         */
+        RefundSummary: {
+            /** @enum {string} */
+            status: "processing" | "refunded";
+            /** Format: int32 */
+            amount: number;
+        };
+        CreateRefundRequest: {
+            /**
+             * Format: int32
+             * @description Fen to give back; the order's refunds that are not CLOSED never sum to more than it paid.
+             */
+            amount: number;
+            /** @description Shown to the payer by WeChat (at most 80 bytes of UTF-8, no emoji). */
+            reason?: string;
+        };
+        Refund: {
+            refund_id: string;
+            order_id: string;
+            /** @description The merchant refund number sent to WeChat Pay (committed before the call). */
+            out_refund_no: string;
+            /**
+             * Format: int32
+             * @description Fen.
+             */
+            amount: number;
+            /**
+             * @description PENDING until WeChat accepts it; then WeChat's own states; REJECTED when WeChat refused it.
+             * @enum {string}
+             */
+            status: "PENDING" | "PROCESSING" | "SUCCESS" | "CLOSED" | "ABNORMAL" | "REJECTED";
+            reason?: string;
+            /** @description The operator key id (`key_…`), or `auto` for the paid-after-cancel job. */
+            requested_by: string;
+            wechat_refund_id?: string;
+            /** @description ORIGINAL, BALANCE, OTHER_BALANCE or OTHER_BANKCARD */
+            channel?: string;
+            user_received_account?: string;
+            /** Format: date-time */
+            success_time?: string;
+            /** @description WeChat's error code when a request for this refund failed. */
+            failure_code?: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        OperatorOrder: {
+            order_id: string;
+            /** Format: int32 */
+            amount: number;
+            description: string;
+            /** @enum {string} */
+            status: "pending" | "paid" | "failed" | "cancelled";
+            /** @description Money arrived after the order was cancelled. */
+            paid_after_cancel: boolean;
+            /** Format: date-time */
+            lock_expire_at: string;
+            /** Format: date-time */
+            created_at: string;
+            wechat: {
+                out_trade_no?: string;
+                transaction_id?: string;
+                prepay_id?: string;
+                trade_state?: string;
+                /** Format: date-time */
+                paid_at?: string;
+            };
+            /**
+             * Format: int32
+             * @description Fen of refunds that are not CLOSED or REJECTED.
+             */
+            refund_amount: number;
+            /**
+             * Format: int32
+             * @description Fen WeChat reported refunded.
+             */
+            refunded_amount: number;
+            refunds: components["schemas"]["Refund"][];
+            history: components["schemas"]["OperatorHistoryEntry"][];
+        };
+        OperatorHistoryEntry: {
+            /** Format: date-time */
+            at: string;
+            event: string;
+            source: string;
+            from_status?: string;
+            to_status?: string;
+            notification_id?: string;
+            /** @description The event's details (ids, amounts, WeChat's codes). */
+            detail?: Record<string, never>;
+        };
+        /**
+         * @description The operator API's own problem codes (it also answers the shared VALIDATION_FAILED, ORDER_NOT_FOUND,
+         *     IDEMPOTENCY_KEY_REUSED, WECHAT_UNAVAILABLE, WECHAT_TIMEOUT and INTERNAL of `ProblemCode`). Rendered
+         *     at `/docs/problems` with the others.
+         * @enum {string}
+         */
+        AdminProblemCode: "OPERATOR_UNAUTHORIZED" | "REFUND_NOT_FOUND" | "REFUND_NOT_ALLOWED" | "REFUND_EXCEEDS_PAID" | "REFUND_LIMIT_REACHED" | "REFUND_BALANCE_INSUFFICIENT" | "REFUND_REJECTED" | "REFUND_USER_ACCOUNT_ABNORMAL" | "REFUND_FREQUENCY_LIMITED";
         /**
          * @description Every `code` a problem can carry, in one list. `x-problems` says for each its HTTP status, what it means
          *     and what the mini program should do; `GET /docs/problems` renders it, and each problem's `type` points
@@ -192,7 +388,7 @@ export interface components {
              *     `/docs/problems`); treat a code you do not know yet as a generic error.
              * @example ORDER_NOT_FOUND
              */
-            code: components["schemas"]["ProblemCode"] | string;
+            code: components["schemas"]["ProblemCode"] | components["schemas"]["AdminProblemCode"] | string;
             request_id: string;
             /** @description Validation details, when the request broke the contract. */
             errors?: {
@@ -221,6 +417,46 @@ export interface components {
         };
     };
     responses: {
+        /** @description The request does not match the contract. */
+        AdminBadRequest: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request does not match the contract, has no `Idempotency-Key`, or its reason is too long for WeChat Pay. */
+        AdminRefundBadRequest: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No operator key, an unknown one, or a traveler token. */
+        OperatorUnauthorized: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No such order. */
+        AdminOrderNotFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The request does not match the contract. */
         BadRequest: {
             headers: {
@@ -372,6 +608,8 @@ export interface components {
          * @example 7c9e6679-7425-40de-944b-e07fc1f90ae7
          */
         IdempotencyKey: string;
+        /** @example 3f2b8c1e-6a1d-4f7b-9c3e-2d5a8b7c6e10 */
+        AdminOrderId: string;
     };
     requestBodies: never;
     headers: {
@@ -628,6 +866,210 @@ export interface operations {
                     "application/json": components["schemas"]["WechatPayAnswer"];
                 };
             };
+        };
+    };
+    handleWechatPayRefundNotification: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @example 1795342500 */
+                "Wechatpay-Timestamp": string;
+                /** @example fdasflkja484w */
+                "Wechatpay-Nonce": string;
+                /** @example W6r1n…== */
+                "Wechatpay-Signature": string;
+                /** @example PUB_KEY_ID_0114232024112200000000000000000001 */
+                "Wechatpay-Serial": string;
+                /** @example WECHATPAY2-SHA256-RSA2048 */
+                "Wechatpay-Signature-Type"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WechatPayNotification"];
+            };
+        };
+        responses: {
+            /** @description Applied, or a duplicate, unknown refund or mismatch safely recorded; WeChat stops retrying. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Verification failed (forged, stale, unknown key, a signature probe, or not a refund notification). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WechatPayAnswer"];
+                };
+            };
+            /** @description The body is larger than any notification (64 KB); refused before verification. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WechatPayAnswer"];
+                };
+            };
+            /** @description Processing failed; WeChat Pay will retry. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WechatPayAnswer"];
+                };
+            };
+        };
+    };
+    getOperatorOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 3f2b8c1e-6a1d-4f7b-9c3e-2d5a8b7c6e10 */
+                orderId: components["parameters"]["AdminOrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order with its refunds and history. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorOrder"];
+                };
+            };
+            400: components["responses"]["AdminBadRequest"];
+            401: components["responses"]["OperatorUnauthorized"];
+            404: components["responses"]["AdminOrderNotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createRefund: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description A client-chosen key, unique per intended order (a UUID works).
+                 * @example 7c9e6679-7425-40de-944b-e07fc1f90ae7
+                 */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @example 3f2b8c1e-6a1d-4f7b-9c3e-2d5a8b7c6e10 */
+                orderId: components["parameters"]["AdminOrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRefundRequest"];
+            };
+        };
+        responses: {
+            /** @description WeChat Pay accepted the refund (or the first answer replayed for a repeated key). */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description `true` when this answer replays the first one for the same key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Refund"];
+                };
+            };
+            400: components["responses"]["AdminRefundBadRequest"];
+            401: components["responses"]["OperatorUnauthorized"];
+            404: components["responses"]["AdminOrderNotFound"];
+            /** @description The order cannot be refunded this much, or WeChat Pay's merchant balance is short. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description The key was used with another body, or WeChat Pay refused the refund for good (nothing was refunded). */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description WeChat Pay answered FREQUENCY_LIMITED; repeat with the same key after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /**
+                     * @description Seconds to wait before repeating the request.
+                     * @example 60
+                     */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["WechatUnavailable"];
+            504: components["responses"]["WechatTimeout"];
+        };
+    };
+    getRefund: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d */
+                refundId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The refund. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Refund"];
+                };
+            };
+            400: components["responses"]["AdminBadRequest"];
+            401: components["responses"]["OperatorUnauthorized"];
+            /** @description No such refund. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
         };
     };
 }

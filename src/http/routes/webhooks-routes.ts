@@ -1,11 +1,12 @@
 import express, { Router, type RequestHandler } from 'express';
 import type { PaymentsService } from '../../payments/payments-service';
+import type { RefundsService } from '../../refunds/refunds-service';
 
 /**
  * WeChat Pay's notification. Mounted before the JSON body parser and outside the contract validator:
  * the signature covers the raw bytes, and a re-serialised body would never verify. No bearer auth.
  */
-export function webhooksRoutes(payments: PaymentsService): Router {
+export function webhooksRoutes(payments: PaymentsService, refunds: RefundsService): Router {
   const router = Router();
   const readRawBody = express.raw({ type: () => true, limit: '64kb' });
   // An unreadable body (too large, cut off) is refused in WeChat's answer shape, never as a 5xx.
@@ -19,6 +20,13 @@ export function webhooksRoutes(payments: PaymentsService): Router {
   router.post('/payments/wechat/notify', rawBodyOrRefuse, async (req, res) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const answer = await payments.handleNotification(req.headers, rawBody, req.log);
+    if (answer.status === 204) res.status(204).end();
+    else res.status(answer.status).json(answer.body);
+  });
+  // The `notify_url` of every refund request: REFUND.SUCCESS / ABNORMAL / CLOSED, verified the same way.
+  router.post('/refunds/wechat/notify', rawBodyOrRefuse, async (req, res) => {
+    const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const answer = await refunds.handleNotification(req.headers, rawBody, req.log);
     if (answer.status === 204) res.status(204).end();
     else res.status(answer.status).json(answer.body);
   });

@@ -33,6 +33,10 @@ export class Order {
   paidAt?: Date;
   /** A payment arrived after the order was cancelled: money to refund. */
   paidAfterCancel = false;
+  /** Sum of the refunds that still count (not CLOSED or REJECTED); kept by a database trigger, never written here. */
+  refundAmount = 0;
+  /** Sum of the refunds WeChat reported SUCCESS; kept by the same trigger. */
+  refundedAmount = 0;
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
 }
@@ -57,6 +61,8 @@ export const OrderSchema = new EntitySchema<Order>({
     wechatTransactionId: { type: 'string', length: 32, nullable: true },
     paidAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
     paidAfterCancel: { type: 'boolean', default: false },
+    refundAmount: { type: 'integer', default: 0 },
+    refundedAmount: { type: 'integer', default: 0 },
     createdAt: { type: 'datetime', columnType: 'timestamptz' },
     updatedAt: { type: 'datetime', columnType: 'timestamptz', onUpdate: () => new Date() },
   },

@@ -1,7 +1,7 @@
 import { EntitySchema } from '@mikro-orm/core';
 import { Order } from './order';
 
-export type HistorySource = 'api' | 'webhook' | 'reconciler' | 'expiry';
+export type HistorySource = 'api' | 'webhook' | 'reconciler' | 'expiry' | 'admin' | 'job';
 
 /** Append-only audit: one row per state change or payment event of an order (kept 180 days by design). */
 export class PaymentStatusHistory {

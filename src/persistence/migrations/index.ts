@@ -5,6 +5,7 @@ import { Migration20261122000400CreatePaymentNotifications } from './20261122000
 import { Migration20261201000100NameOrderColumnsAfterWechat } from './20261201000100-name-order-columns-after-wechat';
 import { Migration20261201100000CreateJobQueue } from './20261201100000-create-job-queue';
 import { Migration20261201100100IndexLapsedOrdersAndRetainedRows } from './20261201100100-index-lapsed-orders-and-retained-rows';
+import { Migration20261201200000CreateRefunds } from './20261201200000-create-refunds';
 
 /** Listed explicitly so the same migrations run from TypeScript, compiled JavaScript and tests. */
 export const migrationsList = [
@@ -15,4 +16,5 @@ export const migrationsList = [
   { name: '20261201000100-name-order-columns-after-wechat', class: Migration20261201000100NameOrderColumnsAfterWechat },
   { name: '20261201100000-create-job-queue', class: Migration20261201100000CreateJobQueue },
   { name: '20261201100100-index-lapsed-orders-and-retained-rows', class: Migration20261201100100IndexLapsedOrdersAndRetainedRows },
+  { name: '20261201200000-create-refunds', class: Migration20261201200000CreateRefunds },
 ];

@@ -43,7 +43,16 @@ export interface TestStackOptions {
   signWithRotatedKeys?: boolean;
   /** Changes the API's WeChat Pay settings (keys configured during a rotation, a wrong key…). */
   adjustSettings?: (settings: WechatPaySettings) => WechatPaySettings;
+  /** How long the sandbox keeps a refund PROCESSING (default 50 ms). */
+  refundProcessingMs?: number;
+  /** Where refund notifications go (default: the API's `/refunds/wechat/notify`). */
+  refundNotifyUrl?: string;
+  /** Another database than the shared test one (a fresh one, for jobs that sweep whole tables). */
+  databaseUrl?: string;
 }
+
+/** The operator key every test stack accepts (ADMIN_API_KEYS), unless a test sets its own. */
+export const TEST_OPERATOR_KEY = 'test-operator-key-0123456789abcdef0123456789';
 
 // Generating RSA keys and certificates is slow: once per test file is enough.
 const credentials = createSandboxCredentials();
@@ -74,6 +83,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     clock: clock.now,
     signingMode: options.signingMode,
     signWithRotatedKeys: options.signWithRotatedKeys,
+    refundProcessingMs: options.refundProcessingMs ?? 50,
   });
   const apis: RunningPaymentApi[] = [];
   try {
@@ -89,18 +99,24 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
         RATE_LIMIT_ORDERS: '100000/600',
         RATE_LIMIT_SESSIONS: '100000/60',
         LOG_LEVEL: 'silent',
-        DATABASE_URL: process.env.DATABASE_URL,
+        DATABASE_URL: options.databaseUrl ?? process.env.DATABASE_URL,
+        ADMIN_API_KEYS: TEST_OPERATOR_KEY,
         // Jobs off unless a test turns them on: test files share one database, and one file's expiry sweep (on its own
         // moved clock) must not close another file's orders. Tests of the jobs use a database of their own.
         JOBS: 'off',
         JOBS_POLL_MS: '500',
+        // The refund jobs sweep the whole database, which test files share: only tests that want them run them.
+        REFUND_JOBS_INTERVAL_SECONDS: '0',
         ...options.env,
       });
-      const settings = sandbox.wechatPaySettings({
-        notifyUrl: `http://127.0.0.1:${port}/payments/wechat/notify`,
-        keyMode: options.keyMode ?? 'public-key',
-        timeoutMs: options.timeoutMs ?? 1500,
-      });
+      const settings = {
+        ...sandbox.wechatPaySettings({
+          notifyUrl: `http://127.0.0.1:${port}/payments/wechat/notify`,
+          keyMode: options.keyMode ?? 'public-key',
+          timeoutMs: options.timeoutMs ?? 1500,
+        }),
+        refundNotifyUrl: options.refundNotifyUrl,
+      };
       apis.push(
         await startPaymentApi({
           config,
@@ -118,7 +134,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     await sandbox.close();
     throw err;
   }
-  const database = await connectOrm(options.env?.DATABASE_URL ?? (process.env.DATABASE_URL as string), logger, 4);
+  const database = await connectOrm(options.databaseUrl ?? options.env?.DATABASE_URL ?? (process.env.DATABASE_URL as string), logger, 4);
   return {
     sandbox,
     apis,
