@@ -11,7 +11,7 @@ let stack: TestStack | undefined;
 
 async function stackWith(env: Record<string, string>, options: { refundProcessingMs?: number; refundNotifyUrl?: string } = {}): Promise<TestStack> {
   database = await createFreshDatabase('refund_jobs');
-  stack = await startTestStack({ databaseUrl: database.url, env: { JOBS_POLL_MS: '500', ...env }, ...options });
+  stack = await startTestStack({ databaseUrl: database.url, env: { JOBS: 'on', JOBS_POLL_MS: '500', ...env }, ...options });
   return stack;
 }
 

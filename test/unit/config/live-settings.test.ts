@@ -55,7 +55,7 @@ describe('live WeChat Pay settings', () => {
       const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
 
       it('refuses http://', () => {
-        expect(problemsOf({ ...liveEnv(), ...production, WECHATPAY_NOTIFY_URL: 'http://merchant.example.com/notify' })).toEqual([
+        expect(problemsOf({ ...liveEnv(), ...production, WECHATPAY_NOTIFY_URL: 'http://merchant.example.com/payments/wechat/notify' })).toEqual([
           'WECHATPAY_NOTIFY_URL must be https:// in production (WeChat Pay notifies only HTTPS URLs)',
         ]);
       });
