@@ -23,6 +23,8 @@ import { createReadinessCheck } from './persistence/database-readiness';
 import type { Orm } from './persistence/orm';
 import { jsapiOptionsFromSettings } from './payments/jsapi-from-settings';
 import { createJsapiService, type CallOutcome, type JsapiService, type WechatPayVerificationKeys } from './wechatpay-sdk';
+import { createCertificateRefreshFromSettings } from './payments/certificate-refresh-from-settings';
+import type { PlatformCertificateRefresh } from './payments/refresh-platform-certificates';
 
 export interface CompositionInput {
   config: AppConfig;
@@ -44,6 +46,8 @@ export interface Application {
   metrics: Metrics;
   /** Not started: the entry point starts it after composing and stops it before the database. */
   jobs: JobQueue;
+  /** Not started either: platform certificate downloads on this instance (a no-op in public-key mode). */
+  certificates: PlatformCertificateRefresh;
   services: { auth: AuthService; orders: OrdersService; payments: PaymentsService };
 }
 
@@ -65,6 +69,14 @@ export function composeApplication(input: CompositionInput): Application {
   const users = new UsersRepository(root);
   const notifications = new PaymentNotificationsRepository();
   const { jsapi, keys } = buildJsapi(input, metrics);
+  const certificates = createCertificateRefreshFromSettings({
+    settings,
+    keys,
+    metrics,
+    logger,
+    clock,
+    intervalSeconds: config.lifecycle.certificateRefreshSeconds,
+  });
   const jobs = createJobQueue({
     databaseUrl: input.databaseUrl,
     logger: logger.child({ component: 'jobs' }),
@@ -116,5 +128,5 @@ export function composeApplication(input: CompositionInput): Application {
     trustProxy: config.trustProxy,
     limiters,
   });
-  return { app, metrics, jobs, services };
+  return { app, metrics, jobs, certificates, services };
 }

@@ -64,15 +64,18 @@ export async function openApplication(options: PaymentApiOptions, runsJobs: bool
     }
     application = composeApplication({ ...options, orm, runsJobs, clock: options.clock ?? (() => new Date()) });
     await application.jobs.start();
+    await application.certificates.start();
     const opened = application;
     return {
       application: opened,
       async close() {
+        await opened.certificates.stop();
         await opened.jobs.stop();
         await orm.close();
       },
     };
   } catch (err) {
+    await application?.certificates.stop();
     await application?.jobs.stop().catch(() => undefined);
     await orm.close();
     throw err;

@@ -1,6 +1,7 @@
 /**
  * A WeChat Pay API v3 SDK, laid out like the official wechatpay-go: `core/` (credentials and signer, verifiers,
- * AES-GCM, notifications, HTTP transport with retries, errors) and `services/` (one folder per product).
+ * AES-GCM, notifications, HTTP transport with retries, errors) and `services/` (one folder per product, and the
+ * platform certificate download).
  * It imports nothing from the application around it; logging and metrics come in through `SdkHooks`.
  */
 export { createMerchantSigner, USER_AGENT, type MerchantCredentials, type SignableRequest, type WechatPaySigner } from './core/auth/merchant-signer';
@@ -33,3 +34,5 @@ export { createJsapiService, type JsapiServiceOptions } from './services/jsapi/j
 export type { JsapiPrepayRequest, JsapiService, MiniProgramPayment, WechatTradeState, WechatTransaction } from './services/jsapi/jsapi-types';
 export { parseWechatTransaction } from './services/jsapi/parse-transaction';
 export { buildMiniProgramPayment } from './services/jsapi/mini-program-payment';
+export { createCertificatesService, type CertificatesService, type CertificatesServiceOptions } from './services/certificates/certificates-service';
+export type { PlatformCertificate } from './services/certificates/read-platform-certificates';
