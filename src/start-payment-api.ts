@@ -24,6 +24,8 @@ export interface RunningPaymentApi {
   metricsUrl: string;
   metrics: Application['metrics'];
   jobs: Application['jobs'];
+  /** Platform certificate downloads of this instance (`refresh()` downloads now). */
+  certificates: Application['certificates'];
   services: Application['services'];
   stop(): Promise<void>;
 }
@@ -106,6 +108,7 @@ export async function startPaymentApi(options: PaymentApiOptions): Promise<Runni
     metricsUrl: metricsServer.url,
     metrics: application.metrics,
     jobs: application.jobs,
+    certificates: application.certificates,
     services: application.services,
     async stop() {
       // Stop accepting, let in-flight requests finish, then the jobs, then release the pool.
