@@ -72,6 +72,7 @@ function createContext(options: SandboxOptions): SandboxContext {
     clock,
     logger: options.logger,
     signer,
+    platformCertificates: [options.credentials.platformCertificate, ...(options.credentials.rotated ? [options.credentials.rotated.platformCertificate] : [])],
     timers,
     notifications,
     store: new TransactionsStore(),

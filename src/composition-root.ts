@@ -36,6 +36,8 @@ import {
   type RefundService,
   type WechatPayVerificationKeys,
 } from './wechatpay-sdk';
+import { createCertificateRefreshFromSettings } from './payments/certificate-refresh-from-settings';
+import type { PlatformCertificateRefresh } from './payments/refresh-platform-certificates';
 
 export interface CompositionInput {
   config: AppConfig;
@@ -59,6 +61,8 @@ export interface Application {
   metrics: Metrics;
   /** Not started: the entry point starts it after composing and stops it before the database. */
   jobs: JobQueue;
+  /** Not started either: platform certificate downloads on this instance (a no-op in public-key mode). */
+  certificates: PlatformCertificateRefresh;
   services: { auth: AuthService; orders: OrdersService; payments: PaymentsService; refunds: RefundsService; admin: AdminService };
 }
 
@@ -81,6 +85,14 @@ export function composeApplication(input: CompositionInput): Application {
   const users = new UsersRepository(root);
   const notifications = new PaymentNotificationsRepository();
   const { jsapi, refundApi, keys } = buildJsapi(input, metrics);
+  const certificates = createCertificateRefreshFromSettings({
+    settings,
+    keys,
+    metrics,
+    logger,
+    clock,
+    intervalSeconds: config.lifecycle.certificateRefreshSeconds,
+  });
   const jobs = createJobQueue({
     databaseUrl: input.databaseUrl,
     logger: logger.child({ component: 'jobs' }),
@@ -159,5 +171,5 @@ export function composeApplication(input: CompositionInput): Application {
     trustProxy: config.trustProxy,
     limiters,
   });
-  return { app, metrics, jobs, services };
+  return { app, metrics, jobs, certificates, services };
 }

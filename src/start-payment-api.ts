@@ -26,6 +26,8 @@ export interface RunningPaymentApi {
   metricsUrl: string;
   metrics: Application['metrics'];
   jobs: Application['jobs'];
+  /** Platform certificate downloads of this instance (`refresh()` downloads now). */
+  certificates: Application['certificates'];
   services: Application['services'];
   stop(): Promise<void>;
 }
@@ -67,15 +69,18 @@ export async function openApplication(options: PaymentApiOptions, runsJobs: bool
     const operatorKeys = options.operatorKeys ?? config.adminApiKeys ?? [];
     application = composeApplication({ ...options, operatorKeys, orm, runsJobs, clock: options.clock ?? (() => new Date()) });
     await application.jobs.start();
+    await application.certificates.start();
     const opened = application;
     return {
       application: opened,
       async close() {
+        await opened.certificates.stop();
         await opened.jobs.stop();
         await orm.close();
       },
     };
   } catch (err) {
+    await application?.certificates.stop();
     await application?.jobs.stop().catch(() => undefined);
     await orm.close();
     throw err;
@@ -107,6 +112,7 @@ export async function startPaymentApi(options: PaymentApiOptions): Promise<Runni
     metricsUrl: metricsServer.url,
     metrics: application.metrics,
     jobs: application.jobs,
+    certificates: application.certificates,
     services: application.services,
     async stop() {
       // Stop accepting, let in-flight requests finish, then the jobs, then release the pool.

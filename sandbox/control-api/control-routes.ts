@@ -4,6 +4,7 @@ import { parseFaultRule } from '../pay-api/faults';
 import type { SandboxContext } from '../sandbox-context';
 import { createRefundControlRouter } from './refund-control-routes';
 import { handleRequestPayment } from './request-payment-route';
+import { handleRotatePlatformCertificate } from './rotate-platform-certificate-route';
 
 function sendControlError(res: Response, status: number, message: string): void {
   res.status(status).json({ code: status === 404 ? 'NOT_FOUND' : 'INVALID_REQUEST', message });
@@ -28,13 +29,14 @@ export function createControlRouter(ctx: SandboxContext): Router {
   router.use(express.json());
 
   router.get('/info', (_req, res) => {
-    const { appId, mchId, merchant, wechatPayPublicKey, platformCertificate } = ctx.credentials;
+    const { appId, mchId, merchant, wechatPayPublicKey } = ctx.credentials;
     res.json({
       appId,
       mchId,
       merchantSerialNo: merchant.serialNo,
       wechatPayPublicKeyId: wechatPayPublicKey.id,
-      platformCertificateSerialNo: platformCertificate.serialNo,
+      platformCertificateSerialNo: ctx.signer.platformCertificateSerial,
+      platformCertificateSerialNos: ctx.platformCertificates.map((certificate) => certificate.serialNo),
       signingMode: ctx.signer.mode,
     });
   });
@@ -67,6 +69,7 @@ export function createControlRouter(ctx: SandboxContext): Router {
   });
 
   router.post('/request-payment', handleRequestPayment(ctx));
+  router.post('/rotate-platform-certificate', handleRotatePlatformCertificate(ctx));
   router.use(createRefundControlRouter(ctx));
   router.get('/notifications', (_req, res) => {
     res.json({ notifications: ctx.notifications.list() });

@@ -15,11 +15,17 @@ export interface SandboxCredentials {
   /** WeChat Pay public key mode (`pub_key.pem` + `PUB_KEY_ID_…`). */
   wechatPayPublicKey: { id: string; privateKeyPem: string; publicKeyPem: string };
   /** Legacy platform certificate mode: a different key pair with its own certificate and serial. */
-  platformCertificate: { serialNo: string; privateKeyPem: string; certificatePem: string };
+  platformCertificate: SandboxPlatformCertificate;
   /** The sandbox CA that issued both certificates (the real ones come from Tenpay's CA). */
   issuerCertificatePem: string;
   /** Second keys, for rotation tests: a new merchant certificate, a new WeChat Pay public key, a new platform certificate. */
   rotated?: RotatedSandboxKeys;
+}
+
+export interface SandboxPlatformCertificate {
+  serialNo: string;
+  privateKeyPem: string;
+  certificatePem: string;
 }
 
 export type RotatedSandboxKeys = Pick<SandboxCredentials, 'merchant' | 'wechatPayPublicKey' | 'platformCertificate'>;
@@ -88,4 +94,18 @@ export function withRotatedKeys(credentials: SandboxCredentials, now: Date = new
   const fresh = createSandboxCredentials(now);
   const wechatPayPublicKey = { ...fresh.wechatPayPublicKey, id: fresh.wechatPayPublicKey.id.replace(fresh.mchId, credentials.mchId) };
   return { ...credentials, rotated: { merchant: fresh.merchant, wechatPayPublicKey, platformCertificate: fresh.platformCertificate } };
+}
+
+/** One more platform certificate (its own key pair, from a fresh sandbox CA), as WeChat Pay issues when it rotates. */
+export function createPlatformCertificate(now: Date = new Date()): SandboxPlatformCertificate {
+  const [issuerKeys, platformKeys] = [createRsaKeyPair(), createRsaKeyPair()];
+  const issued = issueCertificate({
+    subject: { commonName: 'Tenpay.com Sandbox Platform', organization: 'Tenpay.com', organizationalUnit: 'Tenpay.com Sandbox' },
+    subjectPublicKeyPem: platformKeys.publicKeyPem,
+    issuer: ISSUER,
+    issuerPrivateKeyPem: issuerKeys.privateKeyPem,
+    notBefore: new Date(now.getTime() - 24 * 60 * 60 * 1000),
+    validYears: 5,
+  });
+  return { serialNo: issued.serialNo, certificatePem: issued.certificatePem, privateKeyPem: platformKeys.privateKeyPem };
 }

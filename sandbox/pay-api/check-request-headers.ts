@@ -9,11 +9,11 @@ function findHeaderProblem(ctx: SandboxContext, req: Request): { field: string; 
   if (readRawBody(req) && !req.is('application/json')) return { field: 'Content-Type', issue: 'the API rules require Content-Type: application/json' };
   // Wechatpay-Serial names the WeChat Pay key the merchant holds (PUB_KEY_ID_… or a platform certificate serial)
   const serial = req.get('Wechatpay-Serial');
-  const { wechatPayPublicKey, platformCertificate, rotated } = ctx.credentials;
+  const { wechatPayPublicKey, rotated } = ctx.credentials;
   const known = [
     wechatPayPublicKey.id,
-    platformCertificate.serialNo,
-    ...(rotated ? [rotated.wechatPayPublicKey.id, rotated.platformCertificate.serialNo] : []),
+    ...(rotated ? [rotated.wechatPayPublicKey.id] : []),
+    ...ctx.platformCertificates.map((certificate) => certificate.serialNo),
   ];
   if (serial !== undefined && !known.includes(serial))
     return { field: 'Wechatpay-Serial', issue: 'neither the WeChat Pay public key id nor a platform certificate serial of this merchant' };

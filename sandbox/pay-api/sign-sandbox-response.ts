@@ -1,7 +1,7 @@
 import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import { SIGNATURE_PROBE_PREFIX, createNonce, responseSignatureMessage, signSha256WithRsa, unixSeconds } from '../../src/wechatpay-sdk';
 import { generateDigits, generateHex } from './generate-wechat-ids';
-import type { SandboxCredentials } from '../credentials/sandbox-credentials';
+import type { SandboxCredentials, SandboxPlatformCertificate } from '../credentials/sandbox-credentials';
 
 /** Which key WeChat Pay signs with; `alternate` flips between both as during a public-key migration. */
 export type SigningMode = 'public-key' | 'platform-certificate' | 'alternate';
@@ -24,7 +24,7 @@ const STALE_BY_MS = 10 * 60 * 1000;
 
 export class ResponseSigner {
   private readonly publicKey: SigningKey;
-  private readonly platformCertificate: SigningKey;
+  private platformCertificate: SigningKey;
   private flipped = false;
 
   /** With `rotated`, WeChat Pay signs with its new keys (`credentials.rotated`), as after a key rotation. */
@@ -40,6 +40,16 @@ export class ResponseSigner {
       serial: keys.platformCertificate.serialNo,
       privateKey: createPrivateKey(keys.platformCertificate.privateKeyPem),
     };
+  }
+
+  /** The serial of the platform certificate answers and notifications are signed with (in platform-certificate modes). */
+  get platformCertificateSerial(): string {
+    return this.platformCertificate.serial;
+  }
+
+  /** WeChat Pay switching to a new platform certificate: what it signs from now on. */
+  signWithPlatformCertificate(certificate: SandboxPlatformCertificate): void {
+    this.platformCertificate = { serial: certificate.serialNo, privateKey: createPrivateKey(certificate.privateKeyPem) };
   }
 
   /** The `Wechatpay-*` headers for this exact body (empty string for a 204). */

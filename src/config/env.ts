@@ -26,6 +26,8 @@ export interface LifecycleConfig {
   expirySweepSeconds: number;
   /** `payment_status_history` and `payment_notifications` rows older than this are deleted daily. */
   historyRetentionDays: number;
+  /** Platform certificate mode: each instance downloads `GET /v3/certificates` at start-up and this often. */
+  certificateRefreshSeconds: number;
 }
 
 export interface JobsConfig {
@@ -159,5 +161,7 @@ function readLifecycle(read: EnvReader): LifecycleConfig {
     reconcileNudgeSeconds: read.integer('RECONCILE_NUDGE_SECONDS', 5, 1, 600),
     expirySweepSeconds: read.integer('EXPIRY_SWEEP_SECONDS', 15, 1, 3600),
     historyRetentionDays: read.integer('HISTORY_RETENTION_DAYS', 180, 1, 3650),
+    // WeChat: refresh "at an interval of less than 12 hours"; 12 h is the longest accepted.
+    certificateRefreshSeconds: read.integer('WECHATPAY_CERTIFICATE_REFRESH_SECONDS', 12 * 3600, 1, 12 * 3600),
   };
 }

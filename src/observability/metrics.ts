@@ -7,7 +7,11 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export function createMetrics() {
   const registry = new Registry();
   /** Read at scrape time; the composition root points it at the database. */
-  const sources: { oldestOpenTransactionSeconds: () => Promise<number> } = { oldestOpenTransactionSeconds: async () => 0 };
+  const sources: {
+    oldestOpenTransactionSeconds: () => Promise<number>;
+    /** The platform certificates this instance verifies with (configured and downloaded). */
+    platformCertificateExpiries: () => readonly { serial: string; source: string; secondsLeft: number }[];
+  } = { oldestOpenTransactionSeconds: async () => 0, platformCertificateExpiries: () => [] };
   collectDefaultMetrics({ register: registry });
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
     new Counter<L>({ name, help, labelNames, registers: [registry] });
@@ -56,6 +60,21 @@ export function createMetrics() {
     }),
     jobsRun: counter('jobs_run_total', 'Job attempts started on this instance, by job', ['job']),
     jobsFailed: counter('jobs_failed_total', 'Job attempts that failed on this instance (retried while attempts remain), by job', ['job']),
+    platformCertificateDownloads: counter(
+      'wechatpay_platform_certificate_downloads_total',
+      'Platform certificate downloads (GET /v3/certificates) on this instance, by outcome (success or the failure kind)',
+      ['outcome'],
+    ),
+    platformCertificateExpiry: new Gauge({
+      name: 'wechatpay_platform_certificate_expiry_seconds',
+      help: 'Seconds until each platform certificate this instance verifies with expires (min() is the earliest), by serial and source',
+      labelNames: ['serial', 'source'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const { serial, source, secondsLeft } of sources.platformCertificateExpiries()) this.set({ serial, source }, secondsLeft);
+      },
+    }),
     requestsLimited: counter('http_rate_limited_total', 'Order, session and login requests refused by a rate limit, by limit', ['limit']),
     refundsRequested: counter('refunds_requested_total', 'Refunds committed, by who asked (admin: an operator, job: the paid-after-cancel job)', ['source']),
     refundStatusChanges: counter('refunds_status_changes_total', 'Refund status moves, by the new status', ['status']),

@@ -1,6 +1,7 @@
 /**
  * A WeChat Pay API v3 SDK, laid out like the official wechatpay-go: `core/` (credentials and signer, verifiers,
- * AES-GCM, notifications, HTTP transport with retries, errors) and `services/` (one folder per product).
+ * AES-GCM, notifications, HTTP transport with retries, errors) and `services/` (one folder per product, and the
+ * platform certificate download).
  * It imports nothing from the application around it; logging and metrics come in through `SdkHooks`.
  */
 export { createMerchantSigner, USER_AGENT, type MerchantCredentials, type SignableRequest, type WechatPaySigner } from './core/auth/merchant-signer';
@@ -44,3 +45,5 @@ export {
   type ParsedRefundNotification,
   type RefundEventType,
 } from './services/refund/parse-refund-notification';
+export { createCertificatesService, type CertificatesService, type CertificatesServiceOptions } from './services/certificates/certificates-service';
+export type { PlatformCertificate } from './services/certificates/read-platform-certificates';

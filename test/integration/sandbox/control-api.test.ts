@@ -63,8 +63,17 @@ describe('sandbox control API (/sandbox/…)', () => {
         merchantSerialNo: wechat.credentials.merchant.serialNo,
         wechatPayPublicKeyId: wechat.credentials.wechatPayPublicKey.id,
         platformCertificateSerialNo: wechat.credentials.platformCertificate.serialNo,
+        platformCertificateSerialNos: [wechat.credentials.platformCertificate.serialNo],
         signingMode: 'public-key',
       });
+    });
+  });
+
+  describe('given a rotation call whose sign flag is not a boolean', () => {
+    it('answers 400 and issues no certificate', async () => {
+      const answer = await wechat.control('POST', '/sandbox/rotate-platform-certificate', { sign: 'yes' });
+      expect(answer.status).toBe(400);
+      expect((await wechat.control('GET', '/sandbox/info')).body.platformCertificateSerialNos).toEqual([wechat.credentials.platformCertificate.serialNo]);
     });
   });
 

@@ -116,3 +116,17 @@ describe('loadConfig: the job queue', () => {
     });
   });
 });
+
+describe('loadConfig: platform certificate refresh', () => {
+  describe('given nothing', () => {
+    it('downloads every 12 hours, the longest interval WeChat accepts', () => {
+      expect(loadConfig({}).lifecycle.certificateRefreshSeconds).toBe(43_200);
+    });
+  });
+
+  describe('given an interval longer than 12 hours', () => {
+    it('names WECHATPAY_CERTIFICATE_REFRESH_SECONDS', () => {
+      expect(problemsOf({ WECHATPAY_CERTIFICATE_REFRESH_SECONDS: '86400' })).toEqual([expect.stringMatching(/^WECHATPAY_CERTIFICATE_REFRESH_SECONDS/)]);
+    });
+  });
+});

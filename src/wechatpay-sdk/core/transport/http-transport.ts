@@ -14,6 +14,11 @@ export interface WechatPayHttpRequest {
   body?: string;
   /** Extra fields for the log line (attempt, out_trade_no, masked openid): never keys, signatures or full openids. */
   logContext?: Record<string, unknown>;
+  /**
+   * The keys a 2xx answer is verified with, when they depend on the answer itself (default: the transport's keys).
+   * `GET /v3/certificates` is signed by a certificate it may be the first to deliver.
+   */
+  verificationKeys?: (response: RawWechatPayResponse) => WechatPayVerificationKeys;
 }
 
 export interface WechatPayTransportOptions {
@@ -54,7 +59,9 @@ export class WechatPayHttpTransport {
     const log = { operation: request.operation, method: request.method, path: url.pathname, ...request.logContext };
     try {
       const response = await this.exchange(request.operation, url, signable);
-      checkWechatPayResponse(request.operation, response, this.options.keys, this.options.clock());
+      const succeeded = response.status >= 200 && response.status < 300;
+      const keys = succeeded && request.verificationKeys ? request.verificationKeys(response) : this.options.keys;
+      checkWechatPayResponse(request.operation, response, keys, this.options.clock());
       this.logger.info(
         { ...log, status: response.status, requestId: response.requestId, durationMs: Math.round(performance.now() - startedAt) },
         'WeChat Pay call',
