@@ -38,7 +38,13 @@ export function createApp(deps: HttpDeps): Express {
     pinoHttp({
       logger: deps.logger,
       genReqId: assignRequestId,
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // The access line of a failed request is a warning: the failure itself was logged once, at error level,
+      // where it was understood (the use case, or the error handler for the unexpected). No synthetic error object.
+      customLogLevel: (_req, res, err) => (err ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // pino-http invents an Error ('failed with status code 502') for a 5xx without one: keep it out of the line.
+      customErrorObject: (_req, _res, err, value: Record<string, unknown>) =>
+        err.message.startsWith('failed with status code') ? { ...value, err: undefined } : value,
+      customErrorMessage: (_req, res) => `request failed with status ${res.statusCode}`,
       serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
     }),
   );

@@ -37,8 +37,9 @@ function bodyParserError(err: unknown): { title: string; status: number; detail:
 /** The one place an error becomes a response: problem+json with a stable code and the request id. */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const requestId = String(req.id);
+  // An AppError is a classified outcome: whoever classified it logged its cause once (WeChat's code, message,
+  // Request-ID); a second line here would make one failure look like two.
   if (err instanceof AppError) {
-    if (err.status >= 500) req.log.error({ err, code: err.code }, 'request failed upstream');
     sendProblem(res, { title: err.title, status: err.status, detail: err.message, code: err.code, request_id: requestId }, err.headers);
     return;
   }
