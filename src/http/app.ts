@@ -2,7 +2,7 @@ import express, { type Express } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import { pinoHttp } from 'pino-http';
 import type { AuthService } from '../auth/auth-service';
-import type { Logger } from '../observability/logger';
+import { serializeError, type Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { OrdersService } from '../orders/orders-service';
 import type { PaymentsService } from '../payments/payments-service';
@@ -12,6 +12,7 @@ import { bearerAuthHandler } from './authenticate';
 import { contractPath } from './contract';
 import { errorHandler } from './error-handler';
 import { sendProblem } from './problem';
+import { refuseUnsafeText } from './refuse-unsafe-text';
 import { assignRequestId } from './request-id';
 import { authRoutes } from './routes/auth-routes';
 import { operationsRoutes } from './routes/operations-routes';
@@ -45,7 +46,11 @@ export function createApp(deps: HttpDeps): Express {
       customErrorObject: (_req, _res, err, value: Record<string, unknown>) =>
         err.message.startsWith('failed with status code') ? { ...value, err: undefined } : value,
       customErrorMessage: (_req, res) => `request failed with status ${res.statusCode}`,
-      serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        // pino-http would put pino's standard one in place of the logger's, which withholds SQL values.
+        err: serializeError,
+      },
     }),
   );
   app.use((req, res, next) => {
@@ -58,6 +63,7 @@ export function createApp(deps: HttpDeps): Express {
   app.use(apiDocsRouter());
   app.use(webhooksRoutes(deps.payments));
   app.use(express.json({ limit: '16kb' }));
+  app.use(refuseUnsafeText);
   app.use(
     OpenApiValidator.middleware({
       apiSpec: contractPath(),
