@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
-import { AppError } from '../errors/app-error';
+import { AppError, databaseUnavailable } from '../errors/app-error';
+import { isDatabaseUnavailable } from '../persistence/database-unavailable';
 import { sendProblem } from './problem';
 
 interface ValidatorError {
@@ -34,6 +35,9 @@ function bodyParserError(err: unknown): { title: string; status: number; detail:
   return { title: 'Bad request', status, detail: 'The body could not be read.', code: 'BAD_REQUEST' };
 }
 
+// Long enough for PostgreSQL to restart or fail over; the pool reconnects on the next request after that.
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 /** The one place an error becomes a response: problem+json with a stable code and the request id. */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const requestId = String(req.id);
@@ -53,6 +57,12 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const bodyError = bodyParserError(err);
   if (bodyError) {
     sendProblem(res, { ...bodyError, request_id: requestId });
+    return;
+  }
+  if (isDatabaseUnavailable(err)) {
+    req.log.error({ err }, 'database unavailable');
+    const problem = databaseUnavailable(DATABASE_RETRY_AFTER_SECONDS);
+    sendProblem(res, { title: problem.title, status: 503, detail: problem.message, code: problem.code, request_id: requestId }, problem.headers);
     return;
   }
   // 5xx details stay in the log; the client gets the request id to quote.

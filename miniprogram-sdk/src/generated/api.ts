@@ -115,6 +115,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness
+         * @description The process is up and serving HTTP; says nothing about the database.
+         */
+        get: operations["checkLiveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness
+         * @description Ready to take traffic when the database answers and every migration is applied.
+         */
+        get: operations["checkReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -175,7 +215,7 @@ export interface components {
          *     operation (so no operation documents them and the mock cannot serve them).
          * @enum {string}
          */
-        ProblemCode: "VALIDATION_FAILED" | "BAD_REQUEST" | "UNAUTHORIZED" | "WECHAT_LOGIN_FAILED" | "FORBIDDEN" | "OPENID_MISMATCH" | "NOT_FOUND" | "ORDER_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "ORDER_ALREADY_PAID" | "ORDER_EXPIRED" | "ORDER_CANCELLED" | "ORDER_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "WECHAT_UNAVAILABLE" | "WECHAT_TIMEOUT";
+        ProblemCode: "VALIDATION_FAILED" | "BAD_REQUEST" | "UNAUTHORIZED" | "WECHAT_LOGIN_FAILED" | "FORBIDDEN" | "OPENID_MISMATCH" | "NOT_FOUND" | "ORDER_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "ORDER_ALREADY_PAID" | "ORDER_EXPIRED" | "ORDER_CANCELLED" | "ORDER_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "WECHAT_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "WECHAT_TIMEOUT";
         /** @description RFC 9457 problem details with a stable `code`. */
         Problem: {
             /**
@@ -199,6 +239,16 @@ export interface components {
                 path: string;
                 message: string;
             }[];
+        };
+        Health: {
+            /** @enum {string} */
+            status: "ok";
+        };
+        Readiness: {
+            /** @enum {string} */
+            status: "ready" | "database unreachable" | "migrations pending";
+            /** @description Names of the migrations not applied yet. */
+            pending?: string[];
         };
         WechatPayNotification: {
             id: string;
@@ -326,6 +376,21 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The service cannot reach its database (down, restarting, failing over); repeat the same request after `Retry-After` seconds. */
+        DatabaseUnavailable: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                /**
+                 * @description Seconds to wait before repeating the request.
+                 * @example 5
+                 */
+                "Retry-After": number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Unexpected failure; details stay in the server's log under the request id. */
         InternalError: {
             headers: {
@@ -394,6 +459,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["WechatUnavailable"];
+            503: components["responses"]["DatabaseUnavailable"];
             504: components["responses"]["WechatTimeout"];
         };
     };
@@ -443,6 +509,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
         };
     };
     createPaymentSession: {
@@ -502,6 +569,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["WechatUnavailable"];
+            503: components["responses"]["DatabaseUnavailable"];
             504: components["responses"]["WechatTimeout"];
         };
     };
@@ -530,8 +598,10 @@ export interface operations {
             400: components["responses"]["StatusBadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["OrderNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
         };
     };
     handleWechatPayNotification: {
@@ -565,6 +635,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The body could not be read (cut off, or its length does not match Content-Length); refused before verification. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WechatPayAnswer"];
+                };
+            };
             /** @description Signature verification failed (forged, stale, unknown key or a signature probe). */
             401: {
                 headers: {
@@ -590,6 +669,58 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WechatPayAnswer"];
+                };
+            };
+        };
+    };
+    checkLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Up. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    checkReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Not ready; traveler routes would answer 503 `DATABASE_UNAVAILABLE` meanwhile. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
         };
