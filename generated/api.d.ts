@@ -382,7 +382,7 @@ export interface components {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 /**
                  * @description Seconds to wait before repeating the request.
-                 * @example 5
+                 * @example 2
                  */
                 "Retry-After": number;
                 [name: string]: unknown;

@@ -9,7 +9,8 @@ import type { PaymentsService } from '../payments/payments-service';
 import type { ReadinessCheck } from '../persistence/database-readiness';
 import { apiDocsRouter } from './api-docs-router';
 import { bearerAuthHandler } from './authenticate';
-import { contractPath } from './contract';
+import { contractPath, readContract } from './contract';
+import { documentedStatusCheck, failOnUndocumentedStatus } from './documented-statuses';
 import { errorHandler } from './error-handler';
 import { sendProblem } from './problem';
 import { refuseUnsafeText } from './refuse-unsafe-text';
@@ -61,6 +62,8 @@ export function createApp(deps: HttpDeps): Express {
   app.use(operationsRoutes(deps.readiness, deps.metrics.registry));
   // The reference pages are not part of the traveler contract: served before its validator.
   app.use(apiDocsRouter());
+  // Development and test: every answer from here on has a status openapi.yaml documents, or it turns into a 500.
+  if (deps.validateResponses) app.use(failOnUndocumentedStatus(documentedStatusCheck(readContract())));
   app.use(webhooksRoutes(deps.payments));
   app.use(express.json({ limit: '16kb' }));
   app.use(refuseUnsafeText);

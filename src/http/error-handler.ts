@@ -35,8 +35,8 @@ function bodyParserError(err: unknown): { title: string; status: number; detail:
   return { title: 'Bad request', status, detail: 'The body could not be read.', code: 'BAD_REQUEST' };
 }
 
-// Long enough for PostgreSQL to restart or fail over; the pool reconnects on the next request after that.
-const DATABASE_RETRY_AFTER_SECONDS = 5;
+// A short wait, repeated: the SDK tries four times, the pool reconnects on the first request after PostgreSQL is back.
+const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 /** The one place an error becomes a response: problem+json with a stable code and the request id. */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
