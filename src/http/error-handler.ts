@@ -32,7 +32,10 @@ function bodyParserError(err: unknown): { title: string; status: number; detail:
   if (!expose || !status || status >= 500) return undefined;
   if (type === 'entity.parse.failed') return { title: 'Validation failed', status: 400, detail: 'The body is not valid JSON.', code: 'VALIDATION_FAILED' };
   if (status === 413) return { title: 'Payload too large', status, detail: 'The body is larger than this route accepts.', code: 'PAYLOAD_TOO_LARGE' };
-  return { title: 'Bad request', status, detail: 'The body could not be read.', code: 'BAD_REQUEST' };
+  // A charset other than UTF-8, or a Content-Encoding it cannot inflate.
+  if (status === 415) return { title: 'Unsupported media type', status, detail: 'The body must be UTF-8 JSON.', code: 'UNSUPPORTED_MEDIA_TYPE' };
+  // Cut off, or a length that does not match Content-Length: one code, at the status the contract gives it.
+  return { title: 'Bad request', status: 400, detail: 'The body could not be read.', code: 'BAD_REQUEST' };
 }
 
 // A short wait, repeated: the SDK tries four times, the pool reconnects on the first request after PostgreSQL is back.
