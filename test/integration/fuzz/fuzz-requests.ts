@@ -109,14 +109,19 @@ function operationRequest(contract: JsonObject, world: FuzzWorld, { method, path
   const media = ((resolveRef(contract, operation.requestBody ?? {}).content ?? {}) as Record<string, JsonObject>)['application/json'];
   const body = media ? jsonBody(contract, media.schema, hintsOf(world)) : strayBody();
   const auth = requiresToken(contract, operation) ? authorization(world) : fc.constant(undefined);
+  const accept = fc.oneof(
+    { weight: 6, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: fc.constantFrom('application/json', 'text/html', '*/*', 'application/problem+json', 'image/png') },
+  );
   const verb = fc.oneof({ weight: 12, arbitrary: fc.constant(method) }, { weight: 1, arbitrary: fc.constantFrom(...OTHER_METHODS) });
-  return fc.record({ verb, segments: fc.tuple(...segments), query: query(), headers, body, auth }).map((drawn) => {
+  return fc.record({ verb, segments: fc.tuple(...segments), query: query(), headers, body, auth, accept }).map((drawn) => {
     const sent: Record<string, string> = {};
     headerParameters.forEach((parameter, i) => {
       const value = drawn.headers[i];
       if (value !== undefined) sent[String(parameter.name)] = value;
     });
     if (drawn.auth !== undefined) sent.authorization = drawn.auth;
+    if (drawn.accept !== undefined) sent.accept = drawn.accept;
     if (drawn.body.contentType !== undefined) sent['content-type'] = drawn.body.contentType;
     return { method: drawn.verb, path: drawn.segments.join('/'), query: drawn.query, headers: sent, body: drawn.body.body };
   });
