@@ -17,6 +17,8 @@ function describesOutage(err: object): boolean {
 /**
  * The database could not be reached, as opposed to refusing a statement: the request may succeed unchanged
  * once PostgreSQL is back (the pool reconnects by itself). Looks through `cause`, where MikroORM keeps the driver's error.
+ * A bare socket error counts too: the pool hands those out unwrapped, and the only other outbound calls (WeChat Pay,
+ * WeChat login) reach the error handler as their own classified errors, never as socket errors.
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
   for (let at = err, depth = 0; at !== null && typeof at === 'object' && depth < 5; at = (at as { cause?: unknown }).cause, depth++) {
