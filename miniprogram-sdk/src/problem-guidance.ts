@@ -35,6 +35,7 @@ export const PROBLEM_GUIDANCE: Record<ClientErrorCode, ProblemGuidance> = {
   RATE_LIMITED: { action: 'wait_and_retry', toast: '操作太频繁' },
   INTERNAL: { action: 'retry', toast: '服务繁忙' },
   WECHAT_UNAVAILABLE: { action: 'retry', toast: '微信支付繁忙' },
+  DATABASE_UNAVAILABLE: { action: 'wait_and_retry', toast: '服务繁忙' },
   WECHAT_TIMEOUT: { action: 'retry', toast: '微信支付超时' },
   NETWORK_ERROR: { action: 'retry', toast: '网络不可用' },
   UNEXPECTED_RESPONSE: { action: 'retry', toast: '服务异常' },

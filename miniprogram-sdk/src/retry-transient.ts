@@ -2,7 +2,7 @@ import { retryAfterMs, type ApiAnswer } from './api-request';
 import { isPaymentApiError, NETWORK_ERROR } from './payment-api-error';
 import { sleep } from './sleep';
 
-/** 502/504: WeChat failed or timed out behind the API, which keeps the same transaction, so a retry is safe. */
+/** 502/504: WeChat failed or timed out behind the API, which keeps the same transaction; 503: the database is back soon. A retry is safe. */
 const TRANSIENT_STATUSES = [502, 503, 504];
 
 export interface RetryPolicy {

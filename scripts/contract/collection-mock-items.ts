@@ -216,5 +216,25 @@ export const mockFolder: PostmanFolder = folder(
       },
       test: [expectJson(401, 'WechatPayAnswer'), `pm.test('answers FAIL', () => pm.expect(pm.response.json().code).to.eql('FAIL'));`],
     }),
+    mocked('code=503, example=databaseUnavailable', {
+      name: 'Mock: database unreachable → 503 with Retry-After',
+      method: 'POST',
+      url: SESSION,
+      token: '{{mockToken}}',
+      body: { order_id: '{{mockOrderId}}' },
+      test: [expectProblem(503, 'DATABASE_UNAVAILABLE'), `pm.test('says when to retry', () => pm.response.to.have.header('Retry-After'));`],
+    }),
+    mocked('code=200, example=up', {
+      name: 'Mock: liveness',
+      method: 'GET',
+      url: '{{baseUrl}}/healthz',
+      test: [expectJson(200, 'Health')],
+    }),
+    mocked('code=503, example=databaseUnreachable', {
+      name: 'Mock: readiness while the database is unreachable → 503',
+      method: 'GET',
+      url: '{{baseUrl}}/readyz',
+      test: [expectJson(503, 'Readiness'), `pm.test('says why', () => pm.expect(pm.response.json().status).to.eql('database unreachable'));`],
+    }),
   ],
 );

@@ -34,10 +34,20 @@ const notification = folder('WeChat Pay notification', 'Only WeChat Pay calls th
   }),
 ]);
 
+const operations = folder('Operations', 'Liveness and readiness, as a load balancer asks them.', [
+  request({ name: 'Liveness → 200', method: 'GET', url: '{{baseUrl}}/healthz', test: [expectJson(200, 'Health')] }),
+  request({
+    name: 'Readiness → 200',
+    method: 'GET',
+    url: '{{baseUrl}}/readyz',
+    test: [expectJson(200, 'Readiness'), `pm.test('ready', () => pm.expect(pm.response.json().status).to.eql('ready'));`],
+  }),
+]);
+
 export const SANDBOX_FOLDER = 'Sandbox';
 
 export const sandboxFolder: PostmanFolder = folder(
   SANDBOX_FOLDER,
   'Run against the API in sandbox mode (`npm start` or `npm run dev`, or the Prism validation proxy in front of it) with the sandbox environment.',
-  [logIn, createOrder, paymentSession, statusPolling, paidOrder, wechatUnavailable, notification, refunds],
+  [logIn, createOrder, paymentSession, statusPolling, paidOrder, wechatUnavailable, notification, refunds, operations],
 );

@@ -32,7 +32,10 @@ export function createWechatLoginClient(
       let answer: Code2SessionAnswer;
       try {
         const response = await fetch(url, { signal: AbortSignal.timeout(settings.timeoutMs) });
-        if (!response.ok) throw wechatUnavailable();
+        if (!response.ok) {
+          logger.error({ operation: 'jscode2session', status: response.status }, 'WeChat login call failed');
+          throw wechatUnavailable();
+        }
         answer = (await response.json()) as Code2SessionAnswer;
       } catch (err) {
         if (err instanceof AppError) throw err;

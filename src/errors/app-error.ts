@@ -33,3 +33,7 @@ export const rateLimited = (retryAfterSeconds: number, detail: string) =>
   new AppError(429, 'RATE_LIMITED', 'Too many requests', detail, { 'Retry-After': String(retryAfterSeconds) });
 export const wechatUnavailable = () => new AppError(502, 'WECHAT_UNAVAILABLE', 'WeChat unavailable', 'WeChat could not complete the request. Try again.');
 export const wechatTimeout = () => new AppError(504, 'WECHAT_TIMEOUT', 'WeChat timeout', 'WeChat did not answer in time. Try again.');
+export const databaseUnavailable = (retryAfterSeconds: number) =>
+  new AppError(503, 'DATABASE_UNAVAILABLE', 'Service unavailable', 'The service cannot reach its database. Try again shortly.', {
+    'Retry-After': String(retryAfterSeconds),
+  });

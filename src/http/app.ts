@@ -4,7 +4,7 @@ import { pinoHttp } from 'pino-http';
 import type { AdminService } from '../admin/admin-service';
 import type { AuthService } from '../auth/auth-service';
 import type { TrustProxy } from '../config/env';
-import type { Logger } from '../observability/logger';
+import { serializeError, type Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { OrdersService } from '../orders/orders-service';
 import type { PaymentsService } from '../payments/payments-service';
@@ -13,10 +13,12 @@ import type { RefundsService } from '../refunds/refunds-service';
 import { apiDocsRouter } from './api-docs-router';
 import { bearerAuthHandler } from './authenticate';
 import { authenticateOperator, operatorKeyHandler } from './authenticate-operator';
-import { contractPath } from './contract';
+import { contractPath, readContract } from './contract';
+import { documentedStatusCheck, failOnUndocumentedStatus } from './documented-statuses';
 import type { RequestLimiters } from './limit-requests';
 import { errorHandler } from './error-handler';
 import { sendProblem } from './problem';
+import { refuseUnsafeText } from './refuse-unsafe-text';
 import { assignRequestId } from './request-id';
 import { adminRoutes } from './routes/admin-routes';
 import { authRoutes } from './routes/auth-routes';
@@ -49,9 +51,17 @@ export function createApp(deps: HttpDeps): Express {
     pinoHttp({
       logger: deps.logger,
       genReqId: assignRequestId,
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // The access line of a failed request is a warning: the failure itself was logged once, at error level,
+      // where it was understood (the use case, or the error handler for the unexpected). No synthetic error object.
+      customLogLevel: (_req, res, err) => (err ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // pino-http invents an Error ('failed with status code 502') for a 5xx without one: keep it out of the line.
+      customErrorObject: (_req, _res, err, value: Record<string, unknown>) =>
+        err.message.startsWith('failed with status code') ? { ...value, err: undefined } : value,
+      customErrorMessage: (_req, res) => `request failed with status ${res.statusCode}`,
       serializers: {
         req: (req: { id: unknown; method: string; url: string; raw: { ip?: string } }) => ({ id: req.id, method: req.method, url: req.url, ip: req.raw.ip }),
+        // pino-http would put pino's standard one in place of the logger's, which withholds SQL values.
+        err: serializeError,
       },
     }),
   );
@@ -63,10 +73,13 @@ export function createApp(deps: HttpDeps): Express {
   app.use(operationsRoutes(deps.readiness));
   // The reference pages are not part of the traveler contract: served before its validator.
   app.use(apiDocsRouter());
+  // Development and test: every answer from here on has a status openapi.yaml documents, or it turns into a 500.
+  if (deps.validateResponses) app.use(failOnUndocumentedStatus(documentedStatusCheck(readContract())));
   app.use(webhooksRoutes(deps.payments, deps.refunds));
   // Operators are authenticated before anything of their request is read.
   app.use('/admin', authenticateOperator(deps.admin));
   app.use(express.json({ limit: '16kb' }));
+  app.use(refuseUnsafeText);
   app.use(
     OpenApiValidator.middleware({
       apiSpec: contractPath(),

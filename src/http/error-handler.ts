@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
-import { AppError } from '../errors/app-error';
+import { AppError, databaseUnavailable } from '../errors/app-error';
+import { isDatabaseUnavailable } from '../persistence/database-unavailable';
 import { sendProblem } from './problem';
 
 interface ValidatorError {
@@ -31,14 +32,21 @@ function bodyParserError(err: unknown): { title: string; status: number; detail:
   if (!expose || !status || status >= 500) return undefined;
   if (type === 'entity.parse.failed') return { title: 'Validation failed', status: 400, detail: 'The body is not valid JSON.', code: 'VALIDATION_FAILED' };
   if (status === 413) return { title: 'Payload too large', status, detail: 'The body is larger than this route accepts.', code: 'PAYLOAD_TOO_LARGE' };
-  return { title: 'Bad request', status, detail: 'The body could not be read.', code: 'BAD_REQUEST' };
+  // A charset other than UTF-8, or a Content-Encoding it cannot inflate.
+  if (status === 415) return { title: 'Unsupported media type', status, detail: 'The body must be UTF-8 JSON.', code: 'UNSUPPORTED_MEDIA_TYPE' };
+  // Cut off, or a length that does not match Content-Length: one code, at the status the contract gives it.
+  return { title: 'Bad request', status: 400, detail: 'The body could not be read.', code: 'BAD_REQUEST' };
 }
+
+// A short wait, repeated: the SDK tries four times, the pool reconnects on the first request after PostgreSQL is back.
+const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 /** The one place an error becomes a response: problem+json with a stable code and the request id. */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const requestId = String(req.id);
+  // An AppError is a classified outcome: whoever classified it logged its cause once (WeChat's code, message,
+  // Request-ID); a second line here would make one failure look like two.
   if (err instanceof AppError) {
-    if (err.status >= 500) req.log.error({ err, code: err.code }, 'request failed upstream');
     sendProblem(res, { title: err.title, status: err.status, detail: err.message, code: err.code, request_id: requestId }, err.headers);
     return;
   }
@@ -52,6 +60,12 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const bodyError = bodyParserError(err);
   if (bodyError) {
     sendProblem(res, { ...bodyError, request_id: requestId });
+    return;
+  }
+  if (isDatabaseUnavailable(err)) {
+    req.log.error({ err }, 'database unavailable');
+    const problem = databaseUnavailable(DATABASE_RETRY_AFTER_SECONDS);
+    sendProblem(res, { title: problem.title, status: 503, detail: problem.message, code: problem.code, request_id: requestId }, problem.headers);
     return;
   }
   // 5xx details stay in the log; the client gets the request id to quote.

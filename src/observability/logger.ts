@@ -30,7 +30,9 @@ const REDACTED_PATHS = [
  * Database errors carry the failed SQL with its values inlined (an openid, a session_key, a prepay body) and
  * PostgreSQL's detail (`Key (openid)=(…)`): log what identifies the failure, never the values.
  */
-export function serializeError(err: unknown): unknown {
+export function serializeError(value: unknown): unknown {
+  // pino-http hands its error serializer pino's serialized copy; the original error is its `raw`.
+  const err = value !== null && typeof value === 'object' && 'raw' in value ? value.raw : value;
   if (!(err instanceof DriverException)) return pino.stdSerializers.err(err as Error);
   const { code, constraint, table, routine } = err as DriverException & { constraint?: string; table?: string; routine?: string };
   return { type: err.name, code, constraint, table, routine, message: `database error${code ? ` ${code}` : ''} (values withheld)` };

@@ -30,7 +30,7 @@ export function createMetrics() {
     sessionDuplicate: counter('payments_session_duplicate_total', 'Payment session requests answered from the stored parameters (payments.session.duplicate)'),
     sessionWechatError: counter(
       'payments_session_wechat_error_total',
-      'WeChat Pay failures while creating a session, by code (payments.session.wechat_error)',
+      "WeChat Pay failures while creating a session, by WeChat's code verbatim (OTHER outside the documented set), or TIMEOUT, NETWORK, SIGNATURE_… (payments.session.wechat_error)",
       ['code'],
     ),
     wechatPayCalls: counter('wechatpay_calls_total', 'Calls to WeChat Pay by operation and outcome', ['operation', 'outcome']),

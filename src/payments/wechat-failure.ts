@@ -1,12 +1,13 @@
 import { AppError, wechatTimeout, wechatUnavailable } from '../errors/app-error';
 import { WechatPayApiError, WechatPayError, WechatPayNetworkError, WechatPayTimeoutError, WechatPayVerificationError } from '../wechatpay-sdk';
+import { documentedCodeOrOther } from './wechat-error-codes';
 
-/** The metric label and log code for a failed WeChat Pay call: WeChat's own code where it gave one. */
+/** The metric label of a failed WeChat Pay call: WeChat's own code, verbatim, when it is a documented one. */
 export function wechatFailureCode(err: unknown): string {
   if (err instanceof WechatPayTimeoutError) return 'TIMEOUT';
   if (err instanceof WechatPayNetworkError) return 'NETWORK';
   if (err instanceof WechatPayVerificationError) return `SIGNATURE_${err.reason.toUpperCase()}`;
-  if (err instanceof WechatPayApiError) return err.normalizedCode || `HTTP_${err.status}`;
+  if (err instanceof WechatPayApiError) return documentedCodeOrOther(err.code);
   if (err instanceof WechatPayError) return 'MALFORMED';
   return 'UNEXPECTED';
 }

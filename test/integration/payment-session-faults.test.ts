@@ -47,9 +47,10 @@ describe('given WeChat Pay fails, when a session is created', () => {
   }
 
   describe.each([
-    ['5xx after bounded retries', { status: 500, code: 'SYSTEM_ERROR', count: 3 }, 502, 'WECHAT_UNAVAILABLE', 'SYSTEMERROR'],
-    ['429 after bounded retries', { status: 429, code: 'FREQUENCY_LIMITED', count: 3 }, 502, 'WECHAT_UNAVAILABLE', 'FREQUENCYLIMITED'],
-    ['an error code (not retried)', { status: 400, code: 'PARAM_ERROR', count: 1 }, 502, 'WECHAT_UNAVAILABLE', 'PARAMERROR'],
+    ['5xx after bounded retries', { status: 500, code: 'SYSTEM_ERROR', count: 3 }, 502, 'WECHAT_UNAVAILABLE', 'SYSTEM_ERROR'],
+    ['429 after bounded retries', { status: 429, code: 'FREQUENCY_LIMITED', count: 3 }, 502, 'WECHAT_UNAVAILABLE', 'FREQUENCY_LIMITED'],
+    ['an error code (not retried)', { status: 400, code: 'PARAM_ERROR', count: 1 }, 502, 'WECHAT_UNAVAILABLE', 'PARAM_ERROR'],
+    ['a SIGN_ERROR (not retried)', { status: 401, code: 'SIGN_ERROR', count: 1 }, 502, 'WECHAT_UNAVAILABLE', 'SIGN_ERROR'],
     ['a dropped connection', { drop: true, count: 3 }, 502, 'WECHAT_UNAVAILABLE', 'NETWORK'],
     ['a bad response signature', { badSignature: true, count: 1 }, 502, 'WECHAT_UNAVAILABLE', 'SIGNATURE_BAD_SIGNATURE'],
     ['a WECHATPAY/SIGNTEST/ probe signature', { probeSignature: true, count: 1 }, 502, 'WECHAT_UNAVAILABLE', 'SIGNATURE_PROBE'],

@@ -44,6 +44,22 @@ describe('logs of payment sessions', () => {
     });
   });
 
+  describe('given WeChat answers an error on a session request', () => {
+    it("logs the failure once at error level, with WeChat's code, message and Request-ID and our request id", async () => {
+      const order = await createPendingOrder(stack, traveler);
+      await injectFault(stack, { path: JSAPI, status: 401, code: 'SIGN_ERROR', count: 1 });
+      const answer = await requestSession(stack, traveler, order.order_id);
+      expect(answer.status).toBe(502);
+      const requestId = answer.headers.get('x-request-id');
+      const calls = (await call<{ calls: { path: string; requestId?: string }[] }>(stack.sandbox.url, 'GET', '/sandbox/calls')).body.calls;
+      const wechatRequestId = calls.filter((c) => c.path === JSAPI).at(-1)?.requestId;
+      const errorLines = lines.filter((line) => (line.level as number) >= 50 && (line.req as { id?: string } | undefined)?.id === requestId);
+      expect(errorLines).toHaveLength(1);
+      expect(errorLines[0]).toMatchObject({ wechatCode: 'SIGN_ERROR', wechatRequestId, wechatMessage: expect.any(String) });
+      expect(errorLines[0]?.wechatRequestId).toEqual(expect.any(String));
+    });
+  });
+
   describe('given a response with a bad signature', () => {
     it('logs the anomaly as such', async () => {
       const order = await createPendingOrder(stack, traveler);

@@ -115,6 +115,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness
+         * @description The process is up and serving HTTP; says nothing about the database.
+         */
+        get: operations["checkLiveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness
+         * @description Ready to take traffic when the database answers and every migration is applied.
+         */
+        get: operations["checkReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/refunds/wechat/notify": {
         parameters: {
             query?: never;
@@ -371,7 +411,7 @@ export interface components {
          *     operation (so no operation documents them and the mock cannot serve them).
          * @enum {string}
          */
-        ProblemCode: "VALIDATION_FAILED" | "BAD_REQUEST" | "UNAUTHORIZED" | "WECHAT_LOGIN_FAILED" | "FORBIDDEN" | "OPENID_MISMATCH" | "NOT_FOUND" | "ORDER_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "ORDER_ALREADY_PAID" | "ORDER_EXPIRED" | "ORDER_CANCELLED" | "ORDER_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "WECHAT_UNAVAILABLE" | "WECHAT_TIMEOUT";
+        ProblemCode: "VALIDATION_FAILED" | "BAD_REQUEST" | "UNAUTHORIZED" | "WECHAT_LOGIN_FAILED" | "FORBIDDEN" | "OPENID_MISMATCH" | "NOT_FOUND" | "ORDER_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "ORDER_ALREADY_PAID" | "ORDER_EXPIRED" | "ORDER_CANCELLED" | "ORDER_FAILED" | "PAYMENT_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL" | "WECHAT_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "WECHAT_TIMEOUT";
         /** @description RFC 9457 problem details with a stable `code`. */
         Problem: {
             /**
@@ -395,6 +435,16 @@ export interface components {
                 path: string;
                 message: string;
             }[];
+        };
+        Health: {
+            /** @enum {string} */
+            status: "ok";
+        };
+        Readiness: {
+            /** @enum {string} */
+            status: "ready" | "database unreachable" | "migrations pending";
+            /** @description Names of the migrations not applied yet. */
+            pending?: string[];
         };
         WechatPayNotification: {
             id: string;
@@ -497,7 +547,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The body is not `application/json`. */
+        /** @description The body is not `application/json`, or not in UTF-8. */
         UnsupportedMediaType: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -591,6 +641,21 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The service cannot reach its database (down, restarting, failing over); repeat the same request after `Retry-After` seconds. */
+        DatabaseUnavailable: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                /**
+                 * @description Seconds to wait before repeating the request.
+                 * @example 2
+                 */
+                "Retry-After": number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Unexpected failure; details stay in the server's log under the request id. */
         InternalError: {
             headers: {
@@ -667,6 +732,7 @@ export interface operations {
             429: components["responses"]["TooManyLogins"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["WechatUnavailable"];
+            503: components["responses"]["DatabaseUnavailable"];
             504: components["responses"]["WechatTimeout"];
         };
     };
@@ -717,6 +783,7 @@ export interface operations {
             };
             429: components["responses"]["TooManyOrders"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
         };
     };
     createPaymentSession: {
@@ -776,6 +843,7 @@ export interface operations {
             429: components["responses"]["TooManySessionRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["WechatUnavailable"];
+            503: components["responses"]["DatabaseUnavailable"];
             504: components["responses"]["WechatTimeout"];
         };
     };
@@ -804,8 +872,10 @@ export interface operations {
             400: components["responses"]["StatusBadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["OrderNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["DatabaseUnavailable"];
         };
     };
     handleWechatPayNotification: {
@@ -839,6 +909,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The body could not be read (cut off, or its length does not match Content-Length); refused before verification. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WechatPayAnswer"];
+                };
+            };
             /** @description Signature verification failed (forged, stale, unknown key or a signature probe). */
             401: {
                 headers: {
@@ -864,6 +943,58 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WechatPayAnswer"];
+                };
+            };
+        };
+    };
+    checkLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Up. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    checkReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Not ready; traveler routes would answer 503 `DATABASE_UNAVAILABLE` meanwhile. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
         };

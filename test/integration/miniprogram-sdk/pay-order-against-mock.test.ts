@@ -35,6 +35,7 @@ const PAY_ORDER_EXPECTATIONS: Record<string, object> = {
   'loginWithWechat 429 tooManyLogins': error('RATE_LIMITED', 429),
   'loginWithWechat 500 internal': error('INTERNAL', 500),
   'loginWithWechat 502 wechatUnavailable': error('WECHAT_UNAVAILABLE', 502),
+  'loginWithWechat 503 databaseUnavailable': error('DATABASE_UNAVAILABLE', 503),
   'loginWithWechat 504 wechatTimeout': error('WECHAT_TIMEOUT', 504),
   'createPaymentSession 200 created': outcome('paid'),
   'createPaymentSession 200 repeat': outcome('paid'),
@@ -54,6 +55,7 @@ const PAY_ORDER_EXPECTATIONS: Record<string, object> = {
   'createPaymentSession 429 tooManySessionRequests': error('RATE_LIMITED', 429),
   'createPaymentSession 500 internal': error('INTERNAL', 500),
   'createPaymentSession 502 wechatUnavailable': error('WECHAT_UNAVAILABLE', 502),
+  'createPaymentSession 503 databaseUnavailable': error('DATABASE_UNAVAILABLE', 503),
   'createPaymentSession 504 wechatTimeout': error('WECHAT_TIMEOUT', 504),
   'getPaymentStatus 200 pending': outcome('still_pending'),
   'getPaymentStatus 200 paid': outcome('paid'),
@@ -66,7 +68,10 @@ const PAY_ORDER_EXPECTATIONS: Record<string, object> = {
   'getPaymentStatus 404 notFound': error('ORDER_NOT_FOUND', 404),
   // The payment may have gone through: a throttled or failing poll is "not known yet", never an error.
   'getPaymentStatus 429 rateLimited': outcome('still_pending'),
+  // The SDK never sends a body with a poll; a 413 there is a bug to report, not a pending payment.
+  'getPaymentStatus 413 tooLarge': error('PAYLOAD_TOO_LARGE', 413),
   'getPaymentStatus 500 internal': outcome('still_pending'),
+  'getPaymentStatus 503 databaseUnavailable': outcome('still_pending'),
 };
 
 /** What createOrder does when POST /orders answers this documented (status, example): the order, or the code it rejects with. */
@@ -82,6 +87,7 @@ const CREATE_ORDER_EXPECTATIONS: Record<string, string> = {
   'createOrder 422 keyReused': 'IDEMPOTENCY_KEY_REUSED',
   'createOrder 429 tooManyOrders': 'RATE_LIMITED',
   'createOrder 500 internal': 'INTERNAL',
+  'createOrder 503 databaseUnavailable': 'DATABASE_UNAVAILABLE',
 };
 
 const STEP_OF_OPERATION: Record<string, Step> = { loginWithWechat: 'login', createPaymentSession: 'session', getPaymentStatus: 'status' };

@@ -63,4 +63,18 @@ describe('errorHandler', () => {
     expect(JSON.stringify(sent.body)).not.toContain('secret');
     expect(sent.logged).toHaveLength(1);
   });
+
+  describe('given a body in a charset other than UTF-8 (body-parser: 415 charset.unsupported)', () => {
+    it('answers 415 UNSUPPORTED_MEDIA_TYPE, the code the contract gives 415', () => {
+      const sent = respond(Object.assign(new Error('unsupported charset "LATIN1"'), { status: 415, expose: true, type: 'charset.unsupported' }));
+      expect(sent.body).toMatchObject({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+    });
+  });
+
+  describe('given a body cut off or longer than its Content-Length (body-parser: 400)', () => {
+    it('answers 400 BAD_REQUEST', () => {
+      const sent = respond(Object.assign(new Error('request size did not match content length'), { status: 400, expose: true, type: 'request.size.invalid' }));
+      expect(sent.body).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
+    });
+  });
 });

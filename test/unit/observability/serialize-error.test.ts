@@ -27,6 +27,14 @@ describe('log serialization', () => {
     });
   });
 
+  describe('given a database error already serialized by pino-http (its copy, with the original as raw)', () => {
+    it('withholds the values all the same', () => {
+      const line = JSON.stringify(serializeError(pino.stdSerializers.err(failedInsert())));
+      expect(line).toContain('users_openid_key');
+      expect(line).not.toContain('oUpF8uMuAJO_M2pxb1Q9zNjWeS6o');
+    });
+  });
+
   describe('given any other error', () => {
     it('serializes it as usual', () => {
       expect(serializeError(new Error('boom'))).toMatchObject({ type: 'Error', message: 'boom' });
