@@ -2,7 +2,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { listOperations, loadContract, resolveRef, type ContractOperation, type JsonObject } from '../../scripts/contract/contract-document';
 import { contractJsonSchemas } from '../../scripts/contract/json-schemas';
-import { problemCatalog } from '../../scripts/contract/problem-codes';
+import { ALL_CODES, problemCatalog } from '../../scripts/contract/problem-codes';
 
 /** What came back over HTTP, as the checker needs it. */
 export interface Answer {
@@ -23,7 +23,7 @@ export function createContractChecker(contract: JsonObject = loadContract()) {
   const ajv = new Ajv({ allErrors: false, strict: false });
   addFormats(ajv);
   const problemValidator = ajv.compile(contractJsonSchemas(contract).Problem as JsonObject);
-  const { entries } = problemCatalog(contract);
+  const { entries } = problemCatalog(contract, ALL_CODES);
   const validators = new Map<unknown, ValidateFunction>();
   const validatorFor = (schema: unknown): ValidateFunction => {
     let validator = validators.get(schema);
@@ -42,7 +42,7 @@ export function createContractChecker(contract: JsonObject = loadContract()) {
     if (!problemValidator(body)) return [`problem body breaks the Problem schema: ${ajv.errorsText(problemValidator.errors)}`];
     const { code, status: bodyStatus } = body as { code: string; status: number };
     const entry = entries[code];
-    if (!entry) return [`problem code ${code} is not in ProblemCode`];
+    if (!entry) return [`problem code ${code} is not in the problem catalogue`];
     if (entry.status !== status || bodyStatus !== status) return [`problem ${code} answered as ${status}, ProblemCode says ${entry.status}`];
     return [];
   }
