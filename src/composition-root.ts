@@ -7,6 +7,7 @@ import type { AppConfig, WechatPaySettings } from './config/env';
 import { createApp } from './http/app';
 import type { Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
+import type { OrderStatusCache } from './orders/order-status-cache';
 import { OrdersRepository } from './orders/orders-repository';
 import { createOrdersService, type OrdersService } from './orders/orders-service';
 import { PaymentNotificationsRepository } from './payments/payment-notifications-repository';
@@ -25,6 +26,8 @@ export interface CompositionInput {
   jwtSecret: string;
   wechatPaySettings: WechatPaySettings;
   clock: () => Date;
+  /** Kept true by the order change listener (start-payment-api); absent: every poll reads the database. */
+  statusCache?: OrderStatusCache;
   /** Tests may wrap the real service (e.g. to cut the database connection right after WeChat answers). */
   wrapJsapi?: (jsapi: JsapiService) => JsapiService;
 }
@@ -49,7 +52,7 @@ export function composeApplication(input: CompositionInput): Application {
   const metrics = createMetrics();
   const root = orm.em;
   const transactions = createDatabaseTransactions(root);
-  const orders = new OrdersRepository(root);
+  const orders = new OrdersRepository(root, input.statusCache);
   const users = new UsersRepository(root);
   const notifications = new PaymentNotificationsRepository();
   const { jsapi, keys } = buildJsapi(input, metrics);

@@ -6,7 +6,8 @@
  * reports/bench/latest.json. Loopback only, bounded in time, stops everything it started. Never part of npm test.
  *
  * BENCH_SECONDS (10) per run, BENCH_CONNECTIONS (50), BENCH_SOAK_SECONDS (120), BENCH_TRAVELERS (60000),
- * BENCH_LARGE_ORDERS (1000000), BENCH_NOTIFICATIONS, BENCH_FIRST_SESSIONS; API_WORKERS is handed to the API.
+ * BENCH_LARGE_ORDERS (1000000), BENCH_NOTIFICATIONS, BENCH_FIRST_SESSIONS; API_WORKERS, STATUS_CACHE_ENTRIES,
+ * RATE_LIMIT_STORE and DATABASE_POOL_MAX are handed to the API as they are.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,6 +44,7 @@ const FIRST_SESSIONS = Math.max(100, int('BENCH_FIRST_SESSIONS', 400 * SECONDS))
 const WARMUP_SECONDS = Math.min(3, Math.max(1, Math.round(SECONDS / 4)));
 const AMOUNT = 8800;
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
+const PASSED_THROUGH = ['API_WORKERS', 'STATUS_CACHE_ENTRIES', 'RATE_LIMIT_STORE', 'DATABASE_POOL_MAX'];
 
 function freePort(): Promise<number> {
   return new Promise((done, fail) => {
@@ -95,7 +97,8 @@ function apiEnvironment(dir: string, credentials: SandboxCredentials, ports: { a
     DATA_DIR: dir,
     EMBEDDED_PG_PORT: String(ports.pg),
     JWT_SECRET: jwtSecret,
-    API_WORKERS: process.env.API_WORKERS ?? '1',
+    // Levers a run can switch, handed through as they are.
+    ...Object.fromEntries(PASSED_THROUGH.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]])),
     WECHAT_APP_ID: credentials.appId,
     WECHAT_APP_SECRET: credentials.appSecret,
     WECHATPAY_MCH_ID: credentials.mchId,

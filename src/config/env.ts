@@ -25,6 +25,8 @@ export interface AppConfig {
   seatLockMinutes: number;
   sessionReuseSeconds: number;
   rateLimitStore: RateLimitStore;
+  /** Polled statuses kept in memory, true to the database through LISTEN/NOTIFY; 0 turns the cache off. */
+  statusCacheEntries: number;
   sandboxPort: number;
   /** `sandbox` when no merchant settings are given: the local sandbox WeChat Pay plays WeChat. */
   mode: 'sandbox' | 'live';
@@ -61,6 +63,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     seatLockMinutes: read.integer('SEAT_LOCK_MINUTES', 15, 3, 24 * 60),
     sessionReuseSeconds: read.integer('PAYMENT_SESSION_REUSE_SECONDS', 600, 1, 7000),
     rateLimitStore: read.oneOf('RATE_LIMIT_STORE', ['memory', 'postgres'] as const, 'memory'),
+    statusCacheEntries: read.integer('STATUS_CACHE_ENTRIES', 100_000, 0, 10_000_000),
     sandboxPort: read.integer('WECHAT_SANDBOX_PORT', 3100, 0, 65535),
     mode: live ? 'live' : 'sandbox',
     wechat: live ? readWechatPaySettings(read) : undefined,

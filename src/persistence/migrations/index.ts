@@ -3,6 +3,7 @@ import { Migration20261122000200AddOrderPaymentFields } from './20261122000200-a
 import { Migration20261122000300CreateRateLimits } from './20261122000300-create-rate-limits';
 import { Migration20261122000400CreatePaymentNotifications } from './20261122000400-create-payment-notifications';
 import { Migration20261201000100NameOrderColumnsAfterWechat } from './20261201000100-name-order-columns-after-wechat';
+import { Migration20261201300100NotifyOrderChanges } from './20261201300100-notify-order-changes';
 
 /** Listed explicitly so the same migrations run from TypeScript, compiled JavaScript and tests. */
 export const migrationsList = [
@@ -11,4 +12,5 @@ export const migrationsList = [
   { name: '20261122000300-create-rate-limits', class: Migration20261122000300CreateRateLimits },
   { name: '20261122000400-create-payment-notifications', class: Migration20261122000400CreatePaymentNotifications },
   { name: '20261201000100-name-order-columns-after-wechat', class: Migration20261201000100NameOrderColumnsAfterWechat },
+  { name: '20261201300100-notify-order-changes', class: Migration20261201300100NotifyOrderChanges },
 ];
