@@ -46,6 +46,28 @@ export class OrdersRepository {
     return row ? { userId: row.user_id, status: row.status, lockExpireAt: new Date(row.lock_expire_at) } : null;
   }
 
+  /** A plain indexed read, outside any transaction: what answering stored session parameters again needs. */
+  async findOwnedSession(
+    orderId: string,
+    userId: string,
+  ): Promise<Pick<Order, 'status' | 'amount' | 'lockExpireAt' | 'paymentParams' | 'paymentRequestedAt'> | null> {
+    const rows = await this.root
+      .getConnection()
+      .execute<{ status: Order['status']; amount: number; lock_expire_at: Date; payment_params: string | null; payment_requested_at: Date | null }[]>(
+        'select status, amount, lock_expire_at, payment_params, payment_requested_at from orders where id = ? and user_id = ?',
+        [orderId, userId],
+      );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      status: row.status,
+      amount: row.amount,
+      lockExpireAt: new Date(row.lock_expire_at),
+      paymentParams: row.payment_params ?? undefined,
+      paymentRequestedAt: row.payment_requested_at ? new Date(row.payment_requested_at) : undefined,
+    };
+  }
+
   async findOutTradeNo(orderId: string): Promise<string | undefined> {
     return (await this.root.fork().findOne(Order, { id: orderId }, { fields: ['outTradeNo'] }))?.outTradeNo;
   }
