@@ -25,6 +25,8 @@ export interface AppConfig {
   seatLockMinutes: number;
   sessionReuseSeconds: number;
   rateLimitStore: RateLimitStore;
+  /** API processes on one port (node:cluster); more than one shares the rate limit through PostgreSQL. */
+  apiWorkers: number;
   /** Polled statuses kept in memory, true to the database through LISTEN/NOTIFY; 0 turns the cache off. */
   statusCacheEntries: number;
   sandboxPort: number;
@@ -44,6 +46,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (jwtSecret === undefined && nodeEnv === 'production') read.problems.push('JWT_SECRET is required in production');
   if (!live && nodeEnv === 'production')
     read.problems.push(`production needs the merchant settings (${MERCHANT_VARIABLES.join(', ')}); the sandbox is for development and tests`);
+  const apiWorkers = read.integer('API_WORKERS', 1, 1, 64);
+  // Each worker is its own process: a memory store would give every worker its own allowance.
+  if (apiWorkers > 1 && read.string('RATE_LIMIT_STORE') === 'memory') read.problems.push('API_WORKERS above 1 needs RATE_LIMIT_STORE=postgres (or unset)');
   const databaseUrl = read.string('DATABASE_URL');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) read.problems.push('DATABASE_URL must be a postgres:// URL');
 
@@ -62,7 +67,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     validateResponses: read.boolean('VALIDATE_RESPONSES', nodeEnv !== 'production'),
     seatLockMinutes: read.integer('SEAT_LOCK_MINUTES', 15, 3, 24 * 60),
     sessionReuseSeconds: read.integer('PAYMENT_SESSION_REUSE_SECONDS', 600, 1, 7000),
-    rateLimitStore: read.oneOf('RATE_LIMIT_STORE', ['memory', 'postgres'] as const, 'memory'),
+    rateLimitStore: read.oneOf('RATE_LIMIT_STORE', ['memory', 'postgres'] as const, apiWorkers > 1 ? 'postgres' : 'memory'),
+    apiWorkers,
     statusCacheEntries: read.integer('STATUS_CACHE_ENTRIES', 100_000, 0, 10_000_000),
     sandboxPort: read.integer('WECHAT_SANDBOX_PORT', 3100, 0, 65535),
     mode: live ? 'live' : 'sandbox',
