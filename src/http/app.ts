@@ -39,7 +39,11 @@ export function createApp(deps: HttpDeps): Express {
       logger: deps.logger,
       genReqId: assignRequestId,
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
+      // Small on purpose: the response serializer would otherwise copy and log every header of every answer.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
     }),
   );
   app.use((req, res, next) => {
@@ -59,6 +63,8 @@ export function createApp(deps: HttpDeps): Express {
       validateResponses: deps.validateResponses,
       validateSecurity: { handlers: { bearerAuth: bearerAuthHandler(deps.auth) } },
       ignorePaths: /^\/payments\/wechat\/notify$/,
+      // The contract has no multipart body: the upload middleware would only cost a step per request.
+      fileUploader: false,
     }),
   );
   app.use(authRoutes(deps.auth));
