@@ -14,6 +14,8 @@ export interface MemorySample {
   rss: number;
   peak: number;
   heapUsed?: number;
+  heapTotal?: number;
+  external?: number;
   processes: number;
 }
 
@@ -72,7 +74,7 @@ export function printTable(input: {
   lines.push('', 'API process memory:');
   for (const sample of input.memory)
     lines.push(
-      `  ${sample.at.padEnd(28)} rss ${mb(sample.rss).padStart(7)}  high-water ${mb(sample.peak).padStart(7)}  heap used ${mb(sample.heapUsed).padStart(7)}`,
+      `  ${sample.at.padEnd(28)} rss ${mb(sample.rss).padStart(7)}  high-water ${mb(sample.peak).padStart(7)}  heap used ${mb(sample.heapUsed).padStart(7)} of ${mb(sample.heapTotal).padStart(7)}  external ${mb(sample.external).padStart(7)}`,
     );
   const growth = soakGrowth(input.soak);
   if (growth) {

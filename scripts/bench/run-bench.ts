@@ -7,7 +7,9 @@
  *
  * BENCH_SECONDS (10) per run, BENCH_CONNECTIONS (50), BENCH_SOAK_SECONDS (120), BENCH_TRAVELERS (60000),
  * BENCH_LARGE_ORDERS (1000000), BENCH_NOTIFICATIONS, BENCH_FIRST_SESSIONS; API_WORKERS, STATUS_CACHE_ENTRIES,
- * RATE_LIMIT_STORE and DATABASE_POOL_MAX are handed to the API as they are.
+ * RATE_LIMIT_STORE and DATABASE_POOL_MAX are handed to the API as they are. BENCH_HEAP_SNAPSHOTS=1 writes heap
+ * snapshots at the soak's start and end into reports/bench (compare them with compare-heap-snapshots.ts);
+ * BENCH_CPU_PROFILE=1 has the API write a CPU profile there when it stops; BENCH_NODE_OPTIONS is the API's NODE_OPTIONS.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,6 +43,12 @@ const TRAVELERS = Math.max(1000, int('BENCH_TRAVELERS', 60_000));
 const LARGE_ORDERS = int('BENCH_LARGE_ORDERS', 1_000_000);
 const NOTIFICATIONS = Math.max(100, int('BENCH_NOTIFICATIONS', 2000 * SECONDS));
 const FIRST_SESSIONS = Math.max(100, int('BENCH_FIRST_SESSIONS', 400 * SECONDS));
+const HEAP_SNAPSHOTS = process.env.BENCH_HEAP_SNAPSHOTS === '1';
+const CPU_PROFILE = process.env.BENCH_CPU_PROFILE === '1';
+const diagnosticOptions = () =>
+  HEAP_SNAPSHOTS || CPU_PROFILE
+    ? [`--diagnostic-dir=${REPORT_DIR}`, ...(HEAP_SNAPSHOTS ? ['--heapsnapshot-signal=SIGUSR2'] : []), ...(CPU_PROFILE ? ['--cpu-prof'] : [])].join(' ')
+    : '';
 const WARMUP_SECONDS = Math.min(3, Math.max(1, Math.round(SECONDS / 4)));
 const AMOUNT = 8800;
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -109,8 +117,19 @@ function apiEnvironment(dir: string, credentials: SandboxCredentials, ports: { a
     WECHATPAY_PUBLIC_KEY: join(keys, 'pub_key.pem'),
     WECHATPAY_NOTIFY_URL: `http://127.0.0.1:${ports.api}/payments/wechat/notify`,
     WECHATPAY_BASE_URL: sandboxUrl,
+    // SIGUSR2 writes a heap snapshot into reports/bench (BENCH_HEAP_SNAPSHOTS=1: at the soak's start and end).
+    // BENCH_NODE_OPTIONS: node flags for the API as an operator would set NODE_OPTIONS (e.g. a heap limit).
+    NODE_OPTIONS: [process.env.BENCH_NODE_OPTIONS ?? '', diagnosticOptions()].join(' ').trim(),
     WECHAT_API_BASE_URL: sandboxUrl,
   };
+}
+
+/** `npm start`'s own command line (its node flags included), so the bench runs the API exactly as it starts. */
+function startArguments(): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const [node, ...args] = (scripts.start ?? '').split(/\s+/);
+  if (node !== 'node' || !args.includes('dist/src/main.js')) throw new Error(`npm start is expected to run node … dist/src/main.js, not "${scripts.start}"`);
+  return args.map((arg) => (arg === 'dist/src/main.js' ? join(ROOT, arg) : arg));
 }
 
 async function startStack(): Promise<Stack> {
@@ -127,8 +146,9 @@ async function startStack(): Promise<Stack> {
   const sandboxUrl = match?.[1] as string;
   const credentials = JSON.parse(readFileSync(join(dir, 'sandbox/credentials.json'), 'utf8')) as SandboxCredentials;
   const jwtSecret = randomBytes(32).toString('base64url');
-  log(`starting the API (node dist/src/main.js, API_WORKERS=${process.env.API_WORKERS ?? '1'}), logs in reports/bench/api.log`);
-  const { process: api } = await startProcess('api', process.execPath, [join(ROOT, 'dist/src/main.js')], {
+  const args = startArguments();
+  log(`starting the API (node ${args.join(' ')}, API_WORKERS=${process.env.API_WORKERS ?? '1'}), logs in reports/bench/api.log`);
+  const { process: api } = await startProcess('api', process.execPath, args, {
     env: apiEnvironment(dir, credentials, { api: apiPort, pg: pgPort }, sandboxUrl, jwtSecret),
     logFile: join(REPORT_DIR, 'api.log'),
   });
@@ -159,18 +179,22 @@ async function load(url: string, targets: LoadTarget[], options: Partial<LoadSpe
   }
 }
 
-async function heapUsed(apiUrl: string): Promise<number | undefined> {
+/** The API's own view of its memory, from its /metrics (summed over workers when the answer covers several). */
+async function heapFigures(apiUrl: string): Promise<{ heapUsed?: number; heapTotal?: number; external?: number }> {
   const text = await fetch(`${apiUrl}/metrics`).then(
     (r) => (r.ok ? r.text() : ''),
     () => '',
   );
-  const values = [...text.matchAll(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)$/gm)].map((m) => Number(m[1]));
-  return values.length > 0 ? values.reduce((a, b) => a + b, 0) : undefined;
+  const sum = (name: string) => {
+    const values = [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))].map((m) => Number(m[1]));
+    return values.length > 0 ? values.reduce((a, b) => a + b, 0) : undefined;
+  };
+  return { heapUsed: sum('nodejs_heap_size_used_bytes'), heapTotal: sum('nodejs_heap_size_total_bytes'), external: sum('nodejs_external_memory_bytes') };
 }
 
 async function memorySample(stack: Stack, at: string): Promise<MemorySample> {
   const { rss, peak, processes } = apiMemory(stack.apiPid);
-  return { at, rss, peak, heapUsed: await heapUsed(stack.apiUrl), processes };
+  return { at, rss, peak, processes, ...(await heapFigures(stack.apiUrl)) };
 }
 
 /** A prepay call needs an openid WeChat (here the sandbox) issued under our appid. */
@@ -235,6 +259,7 @@ async function sandboxPrepayLatency(stack: Stack): Promise<{ perSecond: number; 
 
 async function soak(stack: Stack, targets: LoadTarget[]): Promise<{ result: LoadResult; samples: MemorySample[] }> {
   const samples: MemorySample[] = [await memorySample(stack, 'soak 0 s')];
+  if (HEAP_SNAPSHOTS) process.kill(stack.apiPid, 'SIGUSR2');
   const running = load(stack.apiUrl, targets, { seconds: SOAK_SECONDS });
   let done = false;
   void running.finally(() => (done = true));
@@ -244,6 +269,10 @@ async function soak(stack: Stack, targets: LoadTarget[]): Promise<{ result: Load
     if (!done) samples.push(await memorySample(stack, `soak ${Math.round((Date.now() - started) / 1000)} s`));
   }
   samples.push(await memorySample(stack, `soak end`));
+  if (HEAP_SNAPSHOTS) {
+    process.kill(stack.apiPid, 'SIGUSR2');
+    await sleep(20_000); // writing a snapshot stops the process for a while
+  }
   return { result: await running, samples };
 }
 
@@ -378,6 +407,7 @@ function settings() {
     notifications: NOTIFICATIONS,
     firstSessions: FIRST_SESSIONS,
     apiWorkers: Number(process.env.API_WORKERS ?? 1),
+    apiNodeOptions: process.env.BENCH_NODE_OPTIONS ?? '',
     cpus: cpus().length,
     node: process.version,
   };
