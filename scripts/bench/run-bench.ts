@@ -45,10 +45,11 @@ const NOTIFICATIONS = Math.max(100, int('BENCH_NOTIFICATIONS', 2000 * SECONDS));
 const FIRST_SESSIONS = Math.max(100, int('BENCH_FIRST_SESSIONS', 400 * SECONDS));
 const HEAP_SNAPSHOTS = process.env.BENCH_HEAP_SNAPSHOTS === '1';
 const CPU_PROFILE = process.env.BENCH_CPU_PROFILE === '1';
-const diagnosticOptions = () =>
+/** Node flags (not allowed in NODE_OPTIONS) for the diagnostics a run asked for. */
+const diagnosticFlags = () =>
   HEAP_SNAPSHOTS || CPU_PROFILE
-    ? [`--diagnostic-dir=${REPORT_DIR}`, ...(HEAP_SNAPSHOTS ? ['--heapsnapshot-signal=SIGUSR2'] : []), ...(CPU_PROFILE ? ['--cpu-prof'] : [])].join(' ')
-    : '';
+    ? [`--diagnostic-dir=${REPORT_DIR}`, ...(HEAP_SNAPSHOTS ? ['--heapsnapshot-signal=SIGUSR2'] : []), ...(CPU_PROFILE ? ['--cpu-prof'] : [])]
+    : [];
 const WARMUP_SECONDS = Math.min(3, Math.max(1, Math.round(SECONDS / 4)));
 const AMOUNT = 8800;
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -119,7 +120,7 @@ function apiEnvironment(dir: string, credentials: SandboxCredentials, ports: { a
     WECHATPAY_BASE_URL: sandboxUrl,
     // SIGUSR2 writes a heap snapshot into reports/bench (BENCH_HEAP_SNAPSHOTS=1: at the soak's start and end).
     // BENCH_NODE_OPTIONS: node flags for the API as an operator would set NODE_OPTIONS (e.g. a heap limit).
-    NODE_OPTIONS: [process.env.BENCH_NODE_OPTIONS ?? '', diagnosticOptions()].join(' ').trim(),
+    NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '',
     WECHAT_API_BASE_URL: sandboxUrl,
   };
 }
@@ -146,7 +147,7 @@ async function startStack(): Promise<Stack> {
   const sandboxUrl = match?.[1] as string;
   const credentials = JSON.parse(readFileSync(join(dir, 'sandbox/credentials.json'), 'utf8')) as SandboxCredentials;
   const jwtSecret = randomBytes(32).toString('base64url');
-  const args = startArguments();
+  const args = [...diagnosticFlags(), ...startArguments()];
   log(`starting the API (node ${args.join(' ')}, API_WORKERS=${process.env.API_WORKERS ?? '1'}), logs in reports/bench/api.log`);
   const { process: api } = await startProcess('api', process.execPath, args, {
     env: apiEnvironment(dir, credentials, { api: apiPort, pg: pgPort }, sandboxUrl, jwtSecret),
