@@ -7,7 +7,7 @@ import type { AppConfig, WechatPaySettings } from './config/env';
 import { createApp } from './http/app';
 import type { Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
-import type { OrderStatusCache } from './orders/order-status-cache';
+import type { OrderStatusCache } from './persistence/order-status-cache';
 import { OrdersRepository } from './orders/orders-repository';
 import { createOrdersService, type OrdersService } from './orders/orders-service';
 import { PaymentNotificationsRepository } from './payments/payment-notifications-repository';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { composeApplication, type Application, type CompositionInput } from './composition-root';
 import type { AppConfig, WechatPaySettings } from './config/env';
 import type { Logger } from './observability/logger';
-import { OrderStatusCache } from './orders/order-status-cache';
+import { OrderStatusCache } from './persistence/order-status-cache';
 import { listenForOrderChanges, type OrderChangeListener } from './persistence/order-change-listener';
 import { connectOrm, migrate } from './persistence/orm';
 

@@ -3,7 +3,7 @@ import { IdempotencyRecord } from '../persistence/entities/idempotency-record';
 import { Order, type OrderStatus } from '../persistence/entities/order';
 import { PaymentStatusHistory, type HistorySource } from '../persistence/entities/payment-status-history';
 import type { DatabaseTransaction } from '../persistence/database-transactions';
-import { OrderStatusCache, type CachedOrderStatus } from './order-status-cache';
+import { OrderStatusCache, type CachedOrderStatus } from '../persistence/order-status-cache';
 import { canTransition } from './order-status-rules';
 
 /** One row of an order's audit history: a state change or a payment event. */

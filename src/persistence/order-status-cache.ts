@@ -1,4 +1,4 @@
-import type { OrderStatus } from '../persistence/entities/order';
+import type { OrderStatus } from './entities/order';
 
 /** What a status poll needs of an order, with its owner so that ownership is checked on every hit. */
 export interface CachedOrderStatus {

@@ -1,4 +1,4 @@
-import { OrderStatusCache, type CachedOrderStatus } from '../../../src/orders/order-status-cache';
+import { OrderStatusCache, type CachedOrderStatus } from '../../../src/persistence/order-status-cache';
 
 const pending: CachedOrderStatus = { userId: 'u1', status: 'pending', lockExpireAt: new Date('2026-12-01T10:15:00Z') };
 const paid: CachedOrderStatus = { ...pending, status: 'paid' };
