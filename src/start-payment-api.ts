@@ -7,8 +7,9 @@ import { OrderStatusCache } from './persistence/order-status-cache';
 import { listenForOrderChanges, type OrderChangeListener } from './persistence/order-change-listener';
 import { connectOrm, migrate } from './persistence/orm';
 
-// An entry outlives a change only if its notification was lost while the connection stayed up: bounded here.
-const STATUS_CACHE_MAX_AGE_MS = 30_000;
+// PostgreSQL delivers every notification to a connected listener (a full queue fails the writer's commit instead);
+// the age limit only bounds the harm of a loss nobody foresaw. Travelers poll every 3 s, so most entries are hit.
+const STATUS_CACHE_MAX_AGE_MS = 120_000;
 
 /** The status cache and the LISTEN connection that keeps it true; nothing is listened for when it is off. */
 function startStatusCache(options: PaymentApiOptions) {
