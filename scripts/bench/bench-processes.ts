@@ -83,7 +83,7 @@ function nodeChildren(pid: number): number[] {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8').trim();
       const [, comm, rest] = /^\d+ \((.*)\) (.*)$/.exec(stat) ?? [];
       if (comm === 'node' && Number(rest?.split(' ')[1]) === pid) children.push(Number(entry));
     } catch {
