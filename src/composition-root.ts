@@ -11,6 +11,7 @@ import { createApp } from './http/app';
 import { createJobQueue, type JobQueue } from './jobs/job-queue';
 import type { Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
+import type { OrderStatusCache } from './persistence/order-status-cache';
 import { OrdersRepository } from './orders/orders-repository';
 import { createOrdersService, type OrdersService } from './orders/orders-service';
 import { PaymentNotificationsRepository } from './payments/payment-notifications-repository';
@@ -50,6 +51,8 @@ export interface CompositionInput {
   jwtSecret: string;
   wechatPaySettings: WechatPaySettings;
   clock: () => Date;
+  /** Kept true by the order change listener (start-payment-api); absent: every poll reads the database. */
+  statusCache?: OrderStatusCache;
   /** Tests may wrap the real service (e.g. to cut the database connection right after WeChat answers). */
   wrapJsapi?: (jsapi: JsapiService) => JsapiService;
   /** Operator API keys; none: every `/admin` request is refused. */
@@ -81,7 +84,7 @@ export function composeApplication(input: CompositionInput): Application {
   const metrics = createMetrics();
   const root = orm.em;
   const transactions = createDatabaseTransactions(root);
-  const orders = new OrdersRepository(root);
+  const orders = new OrdersRepository(root, input.statusCache);
   const users = new UsersRepository(root);
   const notifications = new PaymentNotificationsRepository();
   const { jsapi, refundApi, keys } = buildJsapi(input, metrics);

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,6 +7,9 @@ import { ConfigError, loadConfig, type AppConfig, type WechatPaySettings } from 
 import { createLogger, type Logger } from './observability/logger';
 import { startEmbeddedPostgres } from './persistence/embedded-postgres';
 import { PostgresUserCannotEnterError } from './persistence/embedded-postgres-access';
+import { awaitWorkerStart, forkApiWorkers } from './api-cluster';
+import { clusterMetricsSource, shareMetricsWithPrimary } from './observability/cluster-metrics';
+import { startMetricsServer } from './http/metrics-server';
 import { startPaymentApi } from './start-payment-api';
 
 type Stop = () => Promise<void>;
@@ -48,6 +52,23 @@ async function wechatPaySettings(config: AppConfig, logger: Logger, stops: Stop[
   return sandboxWechatPaySettings(credentials, { baseUrl: sandbox.url, notifyUrl, keyMode: 'public-key' });
 }
 
+/** An API_WORKERS worker: serves only; the primary started the database and the sandbox and sends their settings. */
+async function runWorker(config: AppConfig, logger: Logger, stops: Stop[]): Promise<void> {
+  const start = await awaitWorkerStart();
+  const api = await startPaymentApi({
+    config,
+    logger,
+    databaseUrl: start.databaseUrl,
+    jwtSecret: start.jwtSecret,
+    wechatPaySettings: start.wechatPaySettings,
+    operatorKeys: start.operatorKeys,
+    metricsServedByPrimary: true,
+  });
+  stops.unshift(api.stop);
+  shareMetricsWithPrimary(api.metrics.registry);
+  logger.info({ url: api.url, worker: cluster.worker?.id }, 'payment API listening');
+}
+
 async function main(): Promise<void> {
   let config: AppConfig;
   try {
@@ -71,10 +92,19 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   try {
+    if (cluster.isWorker) return await runWorker(config, logger, stops);
     const databaseUrl = await startDatabase(config, logger, stops);
     const settings = await wechatPaySettings(config, logger, stops);
     const jwtSecret = config.jwtSecret ?? developmentJwtSecret(config.dataDir);
     const operatorKeys = config.adminApiKeys ?? [developmentOperatorKey(config.dataDir, logger)];
+    if (config.apiWorkers > 1) {
+      // Embedded PostgreSQL and the sandbox run once, here; the workers share them, the job queue and the rate limit.
+      stops.unshift(forkApiWorkers(config.apiWorkers, { kind: 'start', databaseUrl, jwtSecret, wechatPaySettings: settings, operatorKeys }, logger));
+      const metricsServer = await startMetricsServer(config.metrics, clusterMetricsSource());
+      stops.unshift(metricsServer.stop);
+      logger.info({ workers: config.apiWorkers, rateLimitStore: config.rateLimitStore, metrics: metricsServer.url }, 'payment API primary: starting workers');
+      return;
+    }
     const api = await startPaymentApi({ config, logger, databaseUrl, jwtSecret, wechatPaySettings: settings, operatorKeys });
     stops.unshift(api.stop);
     logger.info({ url: api.url, metrics: api.metricsUrl, mode: config.mode, wechatPay: settings.payBaseUrl }, 'payment API listening');

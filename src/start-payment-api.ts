@@ -6,6 +6,7 @@ import { startMetricsServer } from './http/metrics-server';
 import { formatDoctorReport, runWechatPayDoctor } from './operations/wechat-pay-doctor';
 import type { Logger } from './observability/logger';
 import { connectOrm, migrate, type Orm } from './persistence/orm';
+import { startStatusCache, type RunningStatusCache } from './persistence/start-status-cache';
 
 export interface PaymentApiOptions {
   config: AppConfig;
@@ -17,18 +18,25 @@ export interface PaymentApiOptions {
   wrapJsapi?: CompositionInput['wrapJsapi'];
   /** Default: ADMIN_API_KEYS. */
   operatorKeys?: readonly string[];
+  /** A cluster worker: the primary serves the workers' summed metrics on the metrics listener, not each worker. */
+  metricsServedByPrimary?: boolean;
 }
 
 export interface RunningPaymentApi {
   url: string;
   port: number;
-  /** The metrics listener (METRICS_HOST:METRICS_PORT), separate from the API's port. */
+  /** The metrics listener (METRICS_HOST:METRICS_PORT), separate from the API's port; empty on a cluster worker. */
   metricsUrl: string;
   metrics: Application['metrics'];
   jobs: Application['jobs'];
   /** Platform certificate downloads of this instance (`refresh()` downloads now). */
   certificates: Application['certificates'];
   services: Application['services'];
+  /**
+   * Resolves once this instance has heard of the next committed change to the order (at once when its status
+   * cache is off or not listening): for a writer outside this instance that must read its own write here.
+   */
+  orderChangeHeard(orderId: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -57,7 +65,7 @@ async function checkWechatPayAtStart(options: PaymentApiOptions): Promise<void> 
  * Connects to PostgreSQL, applies migrations (unless MIGRATE_ON_START=false), composes the application and starts
  * its job queue: running jobs when `runsJobs`, only queueing them otherwise.
  */
-export async function openApplication(options: PaymentApiOptions, runsJobs: boolean): Promise<OpenApplication> {
+export async function openApplication(options: PaymentApiOptions, runsJobs: boolean, statusCache?: RunningStatusCache): Promise<OpenApplication> {
   const { config, logger } = options;
   const orm: Orm = await connectOrm(options.databaseUrl, logger, config.databasePoolMax);
   let application: Application | undefined;
@@ -67,7 +75,7 @@ export async function openApplication(options: PaymentApiOptions, runsJobs: bool
       if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     }
     const operatorKeys = options.operatorKeys ?? config.adminApiKeys ?? [];
-    application = composeApplication({ ...options, operatorKeys, orm, runsJobs, clock: options.clock ?? (() => new Date()) });
+    application = composeApplication({ ...options, operatorKeys, orm, runsJobs, statusCache: statusCache?.cache, clock: options.clock ?? (() => new Date()) });
     await application.jobs.start();
     await application.certificates.start();
     const opened = application;
@@ -91,7 +99,19 @@ export async function openApplication(options: PaymentApiOptions, runsJobs: bool
 export async function startPaymentApi(options: PaymentApiOptions): Promise<RunningPaymentApi> {
   const { config } = options;
   await checkWechatPayAtStart(options);
-  const { application, close } = await openApplication(options, config.jobs.enabled);
+  const statusCache = startStatusCache(config.statusCacheEntries, options.databaseUrl, options.logger);
+  let opened: OpenApplication;
+  try {
+    opened = await openApplication(options, config.jobs.enabled, statusCache);
+  } catch (err) {
+    await statusCache.listener?.stop();
+    throw err;
+  }
+  const { application } = opened;
+  const close = async () => {
+    await opened.close();
+    await statusCache.listener?.stop();
+  };
   if (application.services.admin.keyCount === 0) options.logger.warn('no operator keys: every /admin request is refused (set ADMIN_API_KEYS)');
   const { keepAliveMs, headersMs, requestMs } = config.httpTimeouts;
   const server = createServer({ headersTimeout: headersMs, requestTimeout: requestMs, keepAliveTimeout: keepAliveMs }, application.app);
@@ -100,7 +120,9 @@ export async function startPaymentApi(options: PaymentApiOptions): Promise<Runni
   try {
     port = await listen(server, config.host, config.port);
     const { registry } = application.metrics;
-    metricsServer = await startMetricsServer(config.metrics, { contentType: registry.contentType, render: () => registry.metrics() });
+    metricsServer = options.metricsServedByPrimary
+      ? { url: '', port: 0, stop: async () => {} }
+      : await startMetricsServer(config.metrics, { contentType: registry.contentType, render: () => registry.metrics() });
   } catch (err) {
     server.close();
     await close();
@@ -114,6 +136,7 @@ export async function startPaymentApi(options: PaymentApiOptions): Promise<Runni
     jobs: application.jobs,
     certificates: application.certificates,
     services: application.services,
+    orderChangeHeard: statusCache.orderChangeHeard,
     async stop() {
       // Stop accepting, let in-flight requests finish, then the jobs, then release the pool.
       await new Promise<void>((resolve) => {

@@ -66,6 +66,10 @@ export interface AppConfig {
   jobs: JobsConfig;
   lifecycle: LifecycleConfig;
   rateLimits: RateLimits;
+  /** API processes on one port (node:cluster); more than one shares the rate limit through PostgreSQL. */
+  apiWorkers: number;
+  /** Polled statuses kept in memory, true to the database through LISTEN/NOTIFY; 0 turns the cache off. */
+  statusCacheEntries: number;
   sandboxPort: number;
   /** `sandbox` when no merchant settings are given: the local sandbox WeChat Pay plays WeChat. */
   mode: 'sandbox' | 'live';
@@ -108,6 +112,9 @@ export function loadConfig(env: Env = process.env, now: Date = new Date()): AppC
   if (jwtSecret === undefined && nodeEnv === 'production') read.problems.push('JWT_SECRET is required in production');
   if (!live && nodeEnv === 'production')
     read.problems.push(`production needs the merchant settings (${MERCHANT_VARIABLES.join(', ')}); the sandbox is for development and tests`);
+  const apiWorkers = read.integer('API_WORKERS', 1, 1, 64);
+  // Each worker is its own process: a memory store would give every worker its own allowance.
+  if (apiWorkers > 1 && read.string('RATE_LIMIT_STORE') === 'memory') read.problems.push('API_WORKERS above 1 needs RATE_LIMIT_STORE=postgres (or unset)');
   const databaseUrl = read.string('DATABASE_URL');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) read.problems.push('DATABASE_URL must be a postgres:// URL');
 
@@ -131,7 +138,9 @@ export function loadConfig(env: Env = process.env, now: Date = new Date()): AppC
     validateResponses: read.boolean('VALIDATE_RESPONSES', nodeEnv !== 'production'),
     seatLockMinutes: read.integer('SEAT_LOCK_MINUTES', 15, 3, 24 * 60),
     sessionReuseSeconds: read.integer('PAYMENT_SESSION_REUSE_SECONDS', 600, 1, 7000),
-    rateLimitStore: read.oneOf('RATE_LIMIT_STORE', ['memory', 'postgres'] as const, 'memory'),
+    rateLimitStore: read.oneOf('RATE_LIMIT_STORE', ['memory', 'postgres'] as const, apiWorkers > 1 ? 'postgres' : 'memory'),
+    apiWorkers,
+    statusCacheEntries: read.integer('STATUS_CACHE_ENTRIES', 100_000, 0, 10_000_000),
     jobs: {
       enabled: read.oneOf('JOBS', ['on', 'off'] as const, 'on') === 'on',
       pollingMs: read.integer('JOBS_POLL_MS', 1000, 500, 60_000),

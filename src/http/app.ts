@@ -62,6 +62,7 @@ export function createApp(deps: HttpDeps): Express {
         req: (req: { id: unknown; method: string; url: string; raw: { ip?: string } }) => ({ id: req.id, method: req.method, url: req.url, ip: req.raw.ip }),
         // pino-http would put pino's standard one in place of the logger's, which withholds SQL values.
         err: serializeError,
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
   );
@@ -87,6 +88,8 @@ export function createApp(deps: HttpDeps): Express {
       validateResponses: deps.validateResponses,
       validateSecurity: { handlers: { bearerAuth: bearerAuthHandler(deps.auth), operatorKey: operatorKeyHandler } },
       ignorePaths: /^\/(payments|refunds)\/wechat\/notify$/,
+      // The contract has no multipart body: the upload middleware would only cost a step per request.
+      fileUploader: false,
     }),
   );
   app.use(authRoutes(deps.auth, deps.limiters.logins));

@@ -38,7 +38,10 @@ export function serializeError(value: unknown): unknown {
   return { type: err.name, code, constraint, table, routine, message: `database error${code ? ` ${code}` : ''} (values withheld)` };
 }
 
-/** JSON lines to stdout, or to `destination` (tests read what would be logged). */
+/**
+ * JSON lines to stdout, or to `destination` (tests read what would be logged). Stdout is written asynchronously:
+ * lines that queue while a write is in flight go out in one system call instead of one each; pino flushes at exit.
+ */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   const options = {
     level,
@@ -46,5 +49,5 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     serializers: { err: serializeError },
     base: { service: 'wechat-payment-session' },
   };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
 }

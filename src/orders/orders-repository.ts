@@ -3,6 +3,7 @@ import { IdempotencyRecord } from '../persistence/entities/idempotency-record';
 import { Order, type OrderStatus } from '../persistence/entities/order';
 import { PaymentStatusHistory, type HistorySource } from '../persistence/entities/payment-status-history';
 import type { DatabaseTransaction } from '../persistence/database-transactions';
+import { OrderStatusCache, type CachedOrderStatus } from '../persistence/order-status-cache';
 import { canTransition } from './order-status-rules';
 
 /** One row of an order's audit history: a state change or a payment event. */
@@ -21,11 +22,58 @@ export type PaymentFields = Pick<Order, 'tradeState' | 'paidAt' | 'wechatTransac
  * status (compare-and-set) or appends to `payment_status_history`.
  */
 export class OrdersRepository {
-  constructor(private readonly root: EntityManager) {}
+  constructor(
+    private readonly root: EntityManager,
+    private readonly statusCache = new OrderStatusCache({ maxEntries: 0, maxAgeMs: 0 }),
+  ) {}
 
-  /** Reads outside any transaction: what a status poll needs, scoped to the owner. */
-  findOwnedStatus(orderId: string, userId: string): Promise<Pick<Order, 'status' | 'lockExpireAt' | 'outTradeNo' | 'refundAmount' | 'refundedAmount'> | null> {
-    return this.root.fork().findOne(Order, { id: orderId, userId }, { fields: ['status', 'lockExpireAt', 'outTradeNo', 'refundAmount', 'refundedAmount'] });
+  /**
+   * What a status poll needs, scoped to the owner: from the status cache, or one indexed read outside any
+   * transaction (no unit of work, no entity: a plain row).
+   */
+  async findOwnedStatus(orderId: string, userId: string): Promise<Omit<CachedOrderStatus, 'userId'> | null> {
+    const found = await this.statusCache.read(orderId, () => this.readStatus(orderId));
+    return found?.userId === userId ? found : null;
+  }
+
+  private async readStatus(orderId: string): Promise<CachedOrderStatus | null> {
+    const rows = await this.root
+      .getConnection()
+      .execute<
+        { user_id: string; status: Order['status']; lock_expire_at: Date; out_trade_no: string | null; refund_amount: number; refunded_amount: number }[]
+      >('select user_id, status, lock_expire_at, out_trade_no, refund_amount, refunded_amount from orders where id = ?', [orderId]);
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      userId: row.user_id,
+      status: row.status,
+      lockExpireAt: new Date(row.lock_expire_at),
+      outTradeNo: row.out_trade_no ?? undefined,
+      refundAmount: row.refund_amount,
+      refundedAmount: row.refunded_amount,
+    };
+  }
+
+  /** A plain indexed read, outside any transaction: what answering stored session parameters again needs. */
+  async findOwnedSession(
+    orderId: string,
+    userId: string,
+  ): Promise<Pick<Order, 'status' | 'amount' | 'lockExpireAt' | 'paymentParams' | 'paymentRequestedAt'> | null> {
+    const rows = await this.root
+      .getConnection()
+      .execute<{ status: Order['status']; amount: number; lock_expire_at: Date; payment_params: string | null; payment_requested_at: Date | null }[]>(
+        'select status, amount, lock_expire_at, payment_params, payment_requested_at from orders where id = ? and user_id = ?',
+        [orderId, userId],
+      );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      status: row.status,
+      amount: row.amount,
+      lockExpireAt: new Date(row.lock_expire_at),
+      paymentParams: row.payment_params ?? undefined,
+      paymentRequestedAt: row.payment_requested_at ? new Date(row.payment_requested_at) : undefined,
+    };
   }
 
   /** What the reconciler and the expiry job read before deciding whether to ask WeChat. */
@@ -107,6 +155,7 @@ export class OrdersRepository {
     if (!canTransition(from, to)) return false;
     const updated = await tx.em.nativeUpdate(Order, { id: order.id, status: from }, { status: to, updatedAt: event.now, ...changes });
     if (updated !== 1) return false;
+    this.announceChange(tx, order.id);
     await tx.em.refresh(order);
     this.appendHistory(tx, order.id, from, to, event);
     return true;
@@ -123,9 +172,18 @@ export class OrdersRepository {
       { ...payment, paidAfterCancel: true, updatedAt: event.now },
     );
     if (updated !== 1) return false;
+    this.announceChange(tx, order.id);
     await tx.em.refresh(order);
     this.recordEvent(tx, order, event);
     return true;
+  }
+
+  /**
+   * The trigger announces the change to every instance at commit; this instance also drops its own entry right
+   * after its commit, so whoever wrote here reads the new status at once (the notification arrives a moment later).
+   */
+  private announceChange(tx: DatabaseTransaction, orderId: string): void {
+    tx.afterCommit(() => this.statusCache.invalidate(orderId));
   }
 
   private appendHistory(tx: DatabaseTransaction, orderId: string, from: OrderStatus | undefined, to: OrderStatus, event: OrderEvent): void {

@@ -59,7 +59,7 @@ async function lockOwnedOrder(deps: PaymentSessionDeps, tx: DatabaseTransaction,
   return order;
 }
 
-function storedSessionIfFresh(order: Order, now: Date, reuseSeconds: number): string | undefined {
+function storedSessionIfFresh(order: Pick<Order, 'paymentParams' | 'paymentRequestedAt'>, now: Date, reuseSeconds: number): string | undefined {
   if (!order.paymentParams || !order.paymentRequestedAt) return undefined;
   return now.getTime() - order.paymentRequestedAt.getTime() < reuseSeconds * 1000 ? order.paymentParams : undefined;
 }
@@ -77,6 +77,24 @@ function prepareTransaction(deps: PaymentSessionDeps, order: Order, traveler: Tr
     payer: { openid: traveler.openid },
   };
   deps.orders.update(order, { outTradeNo: request.out_trade_no, prepayRequest: JSON.stringify(request), payerOpenid: traveler.openid, tradeState: 'NOTPAY' });
+}
+
+/**
+ * A repeat answered from one plain read, without the queue, a transaction or a row lock: the stored parameters
+ * are fresh and the order can still be paid. Anything else (an error to give, a renewal) takes the locked path,
+ * which decides again under the lock.
+ */
+async function freshStoredSession(deps: PaymentSessionDeps, traveler: Traveler, orderId: string): Promise<string | undefined> {
+  if (!isUuid(orderId)) return undefined;
+  const order = await deps.orders.findOwnedSession(orderId, traveler.userId);
+  if (!order) return undefined;
+  const now = deps.clock();
+  try {
+    assertOrderCanBePaid(order, now);
+  } catch {
+    return undefined;
+  }
+  return storedSessionIfFresh(order, now, deps.reuseSeconds);
 }
 
 type SessionStep = { done: string } | { order: Order };
@@ -144,6 +162,11 @@ async function startReconciling(deps: PaymentSessionDeps, orderId: string): Prom
  */
 export async function createPaymentSession(deps: PaymentSessionDeps, traveler: Traveler, request: { order_id: string; openid?: string }): Promise<string> {
   assertPayerIsTraveler(traveler, request.openid);
+  const stored = await freshStoredSession(deps, traveler, request.order_id);
+  if (stored) {
+    deps.metrics.sessionDuplicate.inc();
+    return stored;
+  }
   try {
     const outcome = await deps.queue.run(request.order_id, async () => {
       const first = await reuseOrPrepare(deps, request.order_id, traveler);

@@ -3,6 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 /** One open database transaction. Repositories take it to read and write inside it; only they touch `em`. */
 export interface DatabaseTransaction {
   readonly em: EntityManager;
+  /** Runs once the transaction has committed (never after a rollback): for what this instance keeps in memory. */
+  afterCommit(task: () => void): void;
 }
 
 export interface TransactionLimits {
@@ -19,8 +21,9 @@ export interface DatabaseTransactions {
 /** Each `run` is one transaction on a fresh unit of work; changes to loaded entities are flushed at commit. */
 export function createDatabaseTransactions(root: EntityManager): DatabaseTransactions {
   return {
-    run(work, limits = {}) {
-      return root.fork().transactional(async (em) => {
+    async run(work, limits = {}) {
+      const committed: (() => void)[] = [];
+      const result = await root.fork().transactional(async (em) => {
         const settings: [string, number][] = [];
         if (limits.lockTimeoutMs !== undefined) settings.push(['lock_timeout', limits.lockTimeoutMs]);
         if (limits.statementTimeoutMs !== undefined) settings.push(['statement_timeout', limits.statementTimeoutMs]);
@@ -31,8 +34,10 @@ export function createDatabaseTransactions(root: EntityManager): DatabaseTransac
             settings.flatMap(([name, ms]) => [name, `${Math.ceil(ms)}`]),
           );
         }
-        return work({ em });
+        return work({ em, afterCommit: (task) => committed.push(task) });
       });
+      for (const task of committed) task();
+      return result;
     },
   };
 }

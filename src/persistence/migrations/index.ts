@@ -6,6 +6,7 @@ import { Migration20261201000100NameOrderColumnsAfterWechat } from './2026120100
 import { Migration20261201100000CreateJobQueue } from './20261201100000-create-job-queue';
 import { Migration20261201100100IndexLapsedOrdersAndRetainedRows } from './20261201100100-index-lapsed-orders-and-retained-rows';
 import { Migration20261201200000CreateRefunds } from './20261201200000-create-refunds';
+import { Migration20261201300100NotifyOrderChanges } from './20261201300100-notify-order-changes';
 
 /** Listed explicitly so the same migrations run from TypeScript, compiled JavaScript and tests. */
 export const migrationsList = [
@@ -17,4 +18,5 @@ export const migrationsList = [
   { name: '20261201100000-create-job-queue', class: Migration20261201100000CreateJobQueue },
   { name: '20261201100100-index-lapsed-orders-and-retained-rows', class: Migration20261201100100IndexLapsedOrdersAndRetainedRows },
   { name: '20261201200000-create-refunds', class: Migration20261201200000CreateRefunds },
+  { name: '20261201300100-notify-order-changes', class: Migration20261201300100NotifyOrderChanges },
 ];

@@ -12,5 +12,8 @@ export function historyOf(stack: TestStack, orderId: string): Promise<PaymentSta
 
 /** For states no endpoint writes yet (an expiry job would): set them as that writer would. */
 export async function setOrderFields(stack: TestStack, orderId: string, fields: Partial<Order>): Promise<void> {
+  // Another writer's change reaches the instances' status caches by NOTIFY: wait until each has heard it.
+  const heard = stack.apis.map((api) => api.orderChangeHeard(orderId));
   await stack.database.em.fork().nativeUpdate(Order, { id: orderId }, fields);
+  await Promise.all(heard);
 }

@@ -24,6 +24,8 @@ describe('loadConfig', () => {
         sessionReuseSeconds: 600,
         rateLimitStore: 'memory',
         validateResponses: true,
+        apiWorkers: 1,
+        statusCacheEntries: 100_000,
       });
       expect(config.wechat).toBeUndefined();
       expect(config.databaseUrl).toBeUndefined();
@@ -88,6 +90,18 @@ describe('loadConfig', () => {
           'WECHATPAY_NOTIFY_URL must not carry a query string (a WeChat Pay rule)',
         ]),
       );
+    });
+  });
+
+  describe('given API_WORKERS=2 and no rate limit store', () => {
+    it('shares the rate limit through PostgreSQL', () => {
+      expect(loadConfig({ API_WORKERS: '2' })).toMatchObject({ apiWorkers: 2, rateLimitStore: 'postgres' });
+    });
+  });
+
+  describe('given API_WORKERS=2 with RATE_LIMIT_STORE=memory', () => {
+    it('refuses it: each worker would count on its own', () => {
+      expect(problemsOf({ API_WORKERS: '2', RATE_LIMIT_STORE: 'memory' })).toEqual(['API_WORKERS above 1 needs RATE_LIMIT_STORE=postgres (or unset)']);
     });
   });
 });
