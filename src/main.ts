@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { developmentOperatorKey } from './admin/development-operator-key';
-import { ConfigError, loadConfig, type AppConfig, type WechatPaySettings } from './config/env';
+import { loadConfigOrExit, type AppConfig, type WechatPaySettings } from './config/env';
 import { createLogger, type Logger } from './observability/logger';
 import { startEmbeddedPostgres } from './persistence/embedded-postgres';
 import { PostgresUserCannotEnterError } from './persistence/embedded-postgres-access';
@@ -70,14 +70,7 @@ async function runWorker(config: AppConfig, logger: Logger, stops: Stop[]): Prom
 }
 
 async function main(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`${err.message}\n`);
-    process.exit(1);
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const stops: Stop[] = [];
   let stopping = false;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, type AppConfig, type WechatPaySettings } from './config/env';
+import { loadConfigOrExit, type AppConfig, type WechatPaySettings } from './config/env';
 import { createLogger } from './observability/logger';
 import { embeddedPostgresUrl } from './persistence/embedded-postgres';
 import { startJobWorker } from './start-job-worker';
@@ -18,14 +18,7 @@ async function wechatPaySettings(config: AppConfig): Promise<WechatPaySettings> 
 }
 
 async function main(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`${err.message}\n`);
-    process.exit(1);
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel).child({ role: 'worker' });
   // The embedded database belongs to the `npm start` process that runs it; the worker connects to it.
   const databaseUrl = config.databaseUrl ?? embeddedPostgresUrl(config.embeddedPostgresPort);

@@ -69,6 +69,8 @@ function freePort(): Promise<number> {
 interface Stack {
   dir: string;
   apiUrl: string;
+  /** The API's metrics listener (METRICS_PORT), apart from its public port. */
+  metricsUrl: string;
   apiPid: number;
   db: pg.Client;
   databaseUrl: string;
@@ -94,14 +96,31 @@ async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`the API was not ready within ${timeoutMs} ms (see reports/bench/api.log)`);
 }
 
-/** Merchant settings as an operator would give them, pointing at the sandbox: live mode, production. */
-function apiEnvironment(dir: string, credentials: SandboxCredentials, ports: { api: number; pg: number }, sandboxUrl: string, jwtSecret: string) {
+/**
+ * Merchant settings as an operator would give them, pointing at the sandbox: live mode, with production's
+ * behaviour (responses not validated). NODE_ENV stays `development` only because production refuses a notify URL
+ * that is not HTTPS, and the sandbox notifies plain http on loopback.
+ */
+function apiEnvironment(
+  dir: string,
+  credentials: SandboxCredentials,
+  ports: { api: number; pg: number; metrics: number },
+  sandboxUrl: string,
+  jwtSecret: string,
+) {
   const keys = join(dir, 'sandbox');
   return {
     PATH: process.env.PATH,
-    NODE_ENV: 'production',
+    NODE_ENV: 'development',
+    VALIDATE_RESPONSES: 'false',
     HOST: '127.0.0.1',
     PORT: String(ports.api),
+    METRICS_PORT: String(ports.metrics),
+    // The bench drives many requests per traveler and all from 127.0.0.1: the order, session and login limits
+    // would measure 429s. The rate-limited path is measured on its own, with the status-poll limit.
+    RATE_LIMIT_ORDERS: '100000/600',
+    RATE_LIMIT_SESSIONS: '100000/60',
+    RATE_LIMIT_LOGINS: '100000/60',
     LOG_LEVEL: 'info',
     DATA_DIR: dir,
     EMBEDDED_PG_PORT: String(ports.pg),
@@ -138,7 +157,7 @@ async function startStack(): Promise<Stack> {
   chmodSync(dir, 0o755);
   log('building (npm run build)');
   await runToEnd('npm', ['run', 'build'], process.env, join(REPORT_DIR, 'build.log'));
-  const [apiPort, pgPort, sandboxPort] = [await freePort(), await freePort(), await freePort()];
+  const [apiPort, pgPort, sandboxPort, metricsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const { match } = await startProcess('sandbox', TSX, [join(ROOT, 'scripts/sandbox.ts')], {
     env: { PATH: process.env.PATH, DATA_DIR: dir, WECHAT_SANDBOX_PORT: String(sandboxPort), LOG_LEVEL: 'warn' },
     logFile: join(REPORT_DIR, 'sandbox.log'),
@@ -150,15 +169,19 @@ async function startStack(): Promise<Stack> {
   const args = [...diagnosticFlags(), ...startArguments()];
   log(`starting the API (node ${args.join(' ')}, API_WORKERS=${process.env.API_WORKERS ?? '1'}), logs in reports/bench/api.log`);
   const { process: api } = await startProcess('api', process.execPath, args, {
-    env: apiEnvironment(dir, credentials, { api: apiPort, pg: pgPort }, sandboxUrl, jwtSecret),
+    env: apiEnvironment(dir, credentials, { api: apiPort, pg: pgPort, metrics: metricsPort }, sandboxUrl, jwtSecret),
     logFile: join(REPORT_DIR, 'api.log'),
   });
   const apiUrl = `http://127.0.0.1:${apiPort}`;
-  await waitUntilReady(apiUrl, 180_000);
+  const exited = new Promise<never>((_, reject) =>
+    api.child.once('exit', (code) => reject(new Error(`the API exited with ${code} before it was ready (see reports/bench/api.log)`))),
+  );
+  exited.catch(() => {}); // once ready, its later exit (the bench stopping it) is no failure
+  await Promise.race([waitUntilReady(apiUrl, 180_000), exited]);
   const databaseUrl = `postgres://postgres:postgres@127.0.0.1:${pgPort}/payments`;
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
-  return { dir, apiUrl, apiPid: api.child.pid as number, db, databaseUrl, jwtSecret, credentials, sandboxUrl };
+  return { dir, apiUrl, metricsUrl: `http://127.0.0.1:${metricsPort}`, apiPid: api.child.pid as number, db, databaseUrl, jwtSecret, credentials, sandboxUrl };
 }
 
 let runCount = 0;
@@ -181,8 +204,8 @@ async function load(url: string, targets: LoadTarget[], options: Partial<LoadSpe
 }
 
 /** The API's own view of its memory, from its /metrics (summed over workers when the answer covers several). */
-async function heapFigures(apiUrl: string): Promise<{ heapUsed?: number; heapTotal?: number; external?: number }> {
-  const text = await fetch(`${apiUrl}/metrics`).then(
+async function heapFigures(metricsUrl: string): Promise<{ heapUsed?: number; heapTotal?: number; external?: number }> {
+  const text = await fetch(`${metricsUrl}/metrics`).then(
     (r) => (r.ok ? r.text() : ''),
     () => '',
   );
@@ -195,7 +218,7 @@ async function heapFigures(apiUrl: string): Promise<{ heapUsed?: number; heapTot
 
 async function memorySample(stack: Stack, at: string): Promise<MemorySample> {
   const { rss, peak, processes } = apiMemory(stack.apiPid);
-  return { at, rss, peak, processes, ...(await heapFigures(stack.apiUrl)) };
+  return { at, rss, peak, processes, ...(await heapFigures(stack.metricsUrl)) };
 }
 
 /** A prepay call needs an openid WeChat (here the sandbox) issued under our appid. */

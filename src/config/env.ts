@@ -174,3 +174,14 @@ function readLifecycle(read: EnvReader): LifecycleConfig {
     certificateRefreshSeconds: read.integer('WECHATPAY_CERTIFICATE_REFRESH_SECONDS', 12 * 3600, 1, 12 * 3600),
   };
 }
+
+/** For entry points: the configuration, or every problem on stderr and exit code 1 (no stack trace for a typo). */
+export function loadConfigOrExit(env: Env = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+}

@@ -47,3 +47,4 @@ export {
 } from './services/refund/parse-refund-notification';
 export { createCertificatesService, type CertificatesService, type CertificatesServiceOptions } from './services/certificates/certificates-service';
 export type { PlatformCertificate } from './services/certificates/read-platform-certificates';
+export type { WechatPayServiceOptions } from './core/transport/service-call';

@@ -1,14 +1,5 @@
-import { ConfigError, loadConfig } from '../../../src/config/env';
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
+import { loadConfig } from '../../../src/config/env';
+import { problemsOf } from './config-problems';
 
 describe('HTTP edge settings', () => {
   describe('given nothing', () => {

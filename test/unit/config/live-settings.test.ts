@@ -1,5 +1,6 @@
-import { ConfigError, loadConfig, type AppConfig } from '../../../src/config/env';
+import { loadConfig, type AppConfig } from '../../../src/config/env';
 import { createSandboxCredentials, withRotatedKeys } from '../../../sandbox';
+import { problemsOf } from './config-problems';
 
 const credentials = withRotatedKeys(createSandboxCredentials());
 const rotated = credentials.rotated as NonNullable<typeof credentials.rotated>;
@@ -16,16 +17,6 @@ const liveEnv = (): Record<string, string> => ({
   WECHATPAY_PUBLIC_KEY: credentials.wechatPayPublicKey.publicKeyPem,
   WECHATPAY_NOTIFY_URL: 'https://merchant.example.com/payments/wechat/notify',
 });
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
 
 const wechatOf = (env: Record<string, string>): NonNullable<AppConfig['wechat']> => loadConfig(env).wechat as NonNullable<AppConfig['wechat']>;
 

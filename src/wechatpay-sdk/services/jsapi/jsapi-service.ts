@@ -1,30 +1,14 @@
-import type { WechatPaySigner } from '../../core/auth/merchant-signer';
-import { requestedPublicKeyId, type WechatPayVerificationKeys } from '../../core/auth/verifier';
-import { maskOpenid, type SdkHooks } from '../../core/hooks';
+import { maskOpenid } from '../../core/hooks';
 import { buildMiniProgramPayment } from './mini-program-payment';
 import { parseWechatTransaction } from './parse-transaction';
-import { DEFAULT_RETRY_POLICY, retryWechatPayCall, sleep, type RetryPolicy } from '../../core/transport/retry';
 import { WechatPayMalformedResponseError } from '../../core/errors';
 import type { JsapiPrepayRequest, JsapiService } from './jsapi-types';
-import { WechatPayHttpTransport, type WechatPayHttpRequest } from '../../core/transport/http-transport';
+import { createServiceCall, type WechatPayServiceOptions } from '../../core/transport/service-call';
 
-/** Built objects, not PEMs (like wechatpay-go's `DialSettings`): the caller parses its keys once. */
-export interface JsapiServiceOptions {
-  /** `https://api.mch.weixin.qq.com`, or a server that speaks the same protocol. */
-  baseUrl: string;
+export interface JsapiServiceOptions extends WechatPayServiceOptions {
   /** The Mini Program appid bound to the merchant: signed into `paySign`. */
   appId: string;
   mchId: string;
-  signer: WechatPaySigner;
-  keys: WechatPayVerificationKeys;
-  /** Timeout of each HTTP exchange. */
-  timeoutMs: number;
-  clock?: () => Date;
-  /** Default: 2 retries, 200 ms then 400 ms. */
-  retry?: RetryPolicy;
-  /** Tests pass a no-op to skip the backoff. */
-  wait?: (ms: number) => Promise<void>;
-  hooks?: SdkHooks;
 }
 
 function parseJson(operation: string, rawBody: Buffer, requestId: string | undefined): unknown {
@@ -44,22 +28,7 @@ function parseJson(operation: string, rawBody: Buffer, requestId: string | undef
 export function createJsapiService(options: JsapiServiceOptions): JsapiService {
   const clock = options.clock ?? (() => new Date());
   const { signer } = options;
-  const transport = new WechatPayHttpTransport({
-    baseUrl: options.baseUrl,
-    timeoutMs: options.timeoutMs,
-    signer,
-    keys: options.keys,
-    wechatPayPublicKeyId: requestedPublicKeyId(options.keys),
-    clock,
-    hooks: options.hooks,
-  });
-
-  const call = (request: WechatPayHttpRequest) =>
-    retryWechatPayCall(
-      (attempt) => transport.send({ ...request, logContext: { ...request.logContext, attempt } }),
-      options.retry ?? DEFAULT_RETRY_POLICY,
-      options.wait ?? sleep,
-    );
+  const call = createServiceCall({ ...options, clock });
 
   const transactionPath = (outTradeNo: string) => `/v3/pay/transactions/out-trade-no/${encodeURIComponent(outTradeNo)}`;
 

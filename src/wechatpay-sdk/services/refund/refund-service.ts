@@ -1,22 +1,9 @@
-import type { SdkHooks } from '../../core/hooks';
 import { WechatPayMalformedResponseError } from '../../core/errors';
-import { DEFAULT_RETRY_POLICY, retryWechatPayCall, sleep, type RetryPolicy } from '../../core/transport/retry';
-import { WechatPayHttpTransport, type WechatPayHttpRequest } from '../../core/transport/http-transport';
-import type { WechatPaySigner } from '../../core/auth/merchant-signer';
-import { requestedPublicKeyId, type WechatPayVerificationKeys } from '../../core/auth/verifier';
+import { createServiceCall, type WechatPayServiceOptions } from '../../core/transport/service-call';
 import { parseWechatRefund } from './parse-refund';
 import type { RefundRequest, RefundService, WechatRefund } from './refund-types';
 
-export interface RefundServiceOptions {
-  baseUrl: string;
-  signer: WechatPaySigner;
-  keys: WechatPayVerificationKeys;
-  timeoutMs: number;
-  clock?: () => Date;
-  retry?: RetryPolicy;
-  wait?: (ms: number) => Promise<void>;
-  hooks?: SdkHooks;
-}
+export type RefundServiceOptions = WechatPayServiceOptions;
 
 const REFUNDS_PATH = '/v3/refund/domestic/refunds';
 
@@ -37,22 +24,7 @@ function readRefund(operation: string, rawBody: Buffer, requestId: string | unde
  * signature verifies), with the same retries of the identical body on 429, transient 5xx and resets.
  */
 export function createRefundService(options: RefundServiceOptions): RefundService {
-  const clock = options.clock ?? (() => new Date());
-  const transport = new WechatPayHttpTransport({
-    baseUrl: options.baseUrl,
-    timeoutMs: options.timeoutMs,
-    signer: options.signer,
-    keys: options.keys,
-    wechatPayPublicKeyId: requestedPublicKeyId(options.keys),
-    clock,
-    hooks: options.hooks,
-  });
-  const call = (request: WechatPayHttpRequest) =>
-    retryWechatPayCall(
-      (attempt) => transport.send({ ...request, logContext: { ...request.logContext, attempt } }),
-      options.retry ?? DEFAULT_RETRY_POLICY,
-      options.wait ?? sleep,
-    );
+  const call = createServiceCall(options);
 
   return {
     async createRefund(request: RefundRequest) {
