@@ -40,7 +40,15 @@ export interface PaymentJobs {
   expire(orderId: string): Promise<void>;
 }
 
+// Polls of many open orders must not flood the queue's few connections: a session's own job would wait behind
+// the backlog. Nudges beyond this many in flight are dropped; the schedule still runs, and the next poll nudges.
+const MAX_NUDGES_IN_FLIGHT = 32;
+const MAX_REMEMBERED_NUDGES = 50_000;
+
 export function createPaymentJobs(jobs: JobQueue, options: { scheduleMs: readonly number[]; nudgeSeconds: number; logger: Logger }): PaymentJobs {
+  // Debounced here first (the queue debounces again across instances): one send per order per window.
+  const lastNudgeAt = new Map<string, number>();
+  let nudgesInFlight = 0;
   const sendStep = async (orderId: string, attempt: number) => {
     const startAfter = reconcileDelayMs(options.scheduleMs, attempt) / 1000;
     await jobs.send(reconcileJob, { orderId, attempt }, { singletonKey: orderId, startAfter });
@@ -49,9 +57,15 @@ export function createPaymentJobs(jobs: JobQueue, options: { scheduleMs: readonl
     startReconciling: (orderId) => sendStep(orderId, 0),
     continueReconciling: (orderId, attempt) => sendStep(orderId, attempt + 1),
     nudgeReconciler(orderId) {
+      const now = Date.now();
+      if (now - (lastNudgeAt.get(orderId) ?? -Infinity) < options.nudgeSeconds * 1000 || nudgesInFlight >= MAX_NUDGES_IN_FLIGHT) return;
+      if (lastNudgeAt.size >= MAX_REMEMBERED_NUDGES) lastNudgeAt.clear();
+      lastNudgeAt.set(orderId, now);
+      nudgesInFlight++;
       jobs
         .send(reconcileNudgeJob, { orderId }, { debounce: { key: orderId, seconds: options.nudgeSeconds } })
-        .catch((err: unknown) => options.logger.warn({ err, orderId }, 'reconciler nudge not queued'));
+        .catch((err: unknown) => options.logger.warn({ err, orderId }, 'reconciler nudge not queued'))
+        .finally(() => nudgesInFlight--);
     },
     async expire(orderId) {
       await jobs.send(expiryJob, { orderId }, { singletonKey: orderId });
