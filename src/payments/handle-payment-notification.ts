@@ -12,11 +12,11 @@ import {
 } from '../wechatpay-sdk';
 import { applyWechatTransaction, type TransactionOutcome } from './apply-wechat-transaction';
 import type { PaymentNotificationsRepository } from './payment-notifications-repository';
+import { FAILED, HANDLED, processClaimedNotification, REFUSED, type NotificationAnswer } from './process-claimed-notification';
+
+export type { NotificationAnswer };
 
 export type NotificationOutcome = TransactionOutcome | 'duplicate' | 'unknown_order' | 'ignored_event';
-
-/** What to answer WeChat: 204 when handled, 4xx/5xx (with WeChat's body shape) to make it retry or stop. */
-export type NotificationAnswer = { status: 204 } | { status: 401 | 500; body: { code: 'FAIL'; message: string } };
 
 export interface HandleNotificationDeps {
   orders: OrdersRepository;
@@ -27,9 +27,6 @@ export interface HandleNotificationDeps {
   metrics: Metrics;
   clock: () => Date;
 }
-
-// Answer within WeChat's 5 s even when a session request holds the order; a 500 makes WeChat retry.
-const NOTIFICATION_LOCK_TIMEOUT_MS = 3000;
 
 /**
  * One database transaction per verified notification: claim its id (redeliveries stop here), lock the order,
@@ -42,29 +39,19 @@ async function applyNotification(
   transaction: WechatTransaction,
   now: Date,
 ): Promise<NotificationOutcome> {
-  return deps.transactions.run(
-    async (tx) => {
-      const claimed = await deps.notifications.claim(tx, { id: envelope.id, eventType: envelope.event_type, outTradeNo: transaction.out_trade_no, now });
-      if (!claimed) return 'duplicate';
-      let outcome: NotificationOutcome = 'ignored_event';
-      if (envelope.event_type === 'TRANSACTION.SUCCESS') {
-        const order = await deps.orders.lockByOutTradeNo(tx, transaction.out_trade_no);
-        outcome = 'unknown_order';
-        if (order) {
-          const applied = await applyWechatTransaction({ orders: deps.orders, merchant: deps.merchant, logger }, tx, order, transaction, {
-            source: 'webhook',
-            now,
-            notificationId: envelope.id,
-          });
-          for (const field of applied.mismatches) deps.metrics.notificationsMismatch.inc({ field });
-          outcome = applied.outcome;
-        }
-      }
-      await deps.notifications.recordOutcome(tx, envelope.id, outcome);
-      return outcome;
-    },
-    { lockTimeoutMs: NOTIFICATION_LOCK_TIMEOUT_MS },
-  );
+  const claim = { id: envelope.id, eventType: envelope.event_type, outTradeNo: transaction.out_trade_no, now };
+  return processClaimedNotification(deps, claim, async (tx): Promise<Exclude<NotificationOutcome, 'duplicate'>> => {
+    if (envelope.event_type !== 'TRANSACTION.SUCCESS') return 'ignored_event';
+    const order = await deps.orders.lockByOutTradeNo(tx, transaction.out_trade_no);
+    if (!order) return 'unknown_order';
+    const applied = await applyWechatTransaction({ orders: deps.orders, merchant: deps.merchant, logger }, tx, order, transaction, {
+      source: 'webhook',
+      now,
+      notificationId: envelope.id,
+    });
+    for (const field of applied.mismatches) deps.metrics.notificationsMismatch.inc({ field });
+    return applied.outcome;
+  });
 }
 
 function countOutcome(metrics: Metrics, outcome: NotificationOutcome): void {
@@ -87,17 +74,16 @@ export async function handlePaymentNotification(
     // Probes (WECHATPAY/SIGNTEST/) land here too: answering them 2xx would be a security defect.
     deps.metrics.notificationsRejected.inc({ reason: parsed.reason });
     logger.warn({ reason: parsed.reason, detail: parsed.detail, serial: readHeader(headers, 'Wechatpay-Serial') }, 'WeChat Pay notification refused');
-    return { status: 401, body: { code: 'FAIL', message: 'signature verification failed' } };
+    return REFUSED;
   }
   deps.metrics.notificationsVerified.inc();
   try {
     const outcome = await applyNotification(deps, logger, parsed.envelope, parsed.transaction, now);
     countOutcome(deps.metrics, outcome);
     logger.info({ notificationId: parsed.envelope.id, outcome }, 'WeChat Pay notification processed');
-    return { status: 204 };
+    return HANDLED;
   } catch (err) {
-    // Nothing was committed; WeChat retries on its schedule (about 24 hours).
     logger.error({ err, notificationId: parsed.envelope.id }, 'WeChat Pay notification processing failed');
-    return { status: 500, body: { code: 'FAIL', message: 'processing failed' } };
+    return FAILED;
   }
 }

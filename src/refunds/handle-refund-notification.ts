@@ -1,6 +1,6 @@
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
-import type { NotificationAnswer } from '../payments/handle-payment-notification';
+import { FAILED, HANDLED, processClaimedNotification, REFUSED, type NotificationAnswer } from '../payments/process-claimed-notification';
 import type { PaymentNotificationsRepository } from '../payments/payment-notifications-repository';
 import {
   parseWechatPayRefundNotification,
@@ -22,9 +22,6 @@ export interface HandleRefundNotificationDeps extends RefundDeps {
   metrics: RefundDeps['metrics'] & Pick<Metrics, 'refundNotificationsReceived' | 'refundNotificationsRejected' | 'refundNotificationOutcomes'>;
 }
 
-// Answer within WeChat's 5 s even when a refund request holds the order; a 500 makes WeChat retry.
-const NOTIFICATION_LOCK_TIMEOUT_MS = 3000;
-
 /**
  * One transaction per verified refund notification: claim its id in the same store as payment notifications
  * (redeliveries stop there), lock the order then the refund, and hand WeChat's word to the one function that
@@ -37,26 +34,17 @@ async function applyNotification(
   now: Date,
 ): Promise<RefundNotificationOutcome> {
   const known = await deps.refunds.findByOutRefundNo(notice.out_refund_no);
-  return deps.transactions.run(
-    async (tx) => {
-      const claimed = await deps.notifications.claim(tx, { id: envelope.id, eventType: envelope.event_type, outTradeNo: notice.out_trade_no, now });
-      if (!claimed) return 'duplicate';
-      let outcome: RefundNotificationOutcome = 'unknown_refund';
-      if (known) {
-        const { order, refund } = await lockOrderAndRefund(deps, tx, known);
-        const origin = { source: 'webhook' as const, now, notificationId: envelope.id };
-        if (notice.mchid !== deps.merchant.mchId) {
-          deps.orders.recordEvent(tx, order, { ...origin, event: 'refund_mismatch', detail: { refund_id: refund.id, mismatches: ['mchid'] } });
-          outcome = 'mismatch';
-        } else {
-          outcome = (await applyWechatRefund(deps, tx, order, refund, observeRefundNotice(notice), origin)).outcome;
-        }
-      }
-      await deps.notifications.recordOutcome(tx, envelope.id, outcome);
-      return outcome;
-    },
-    { lockTimeoutMs: NOTIFICATION_LOCK_TIMEOUT_MS },
-  );
+  const claim = { id: envelope.id, eventType: envelope.event_type, outTradeNo: notice.out_trade_no, now };
+  return processClaimedNotification(deps, claim, async (tx): Promise<Exclude<RefundNotificationOutcome, 'duplicate'>> => {
+    if (!known) return 'unknown_refund';
+    const { order, refund } = await lockOrderAndRefund(deps, tx, known);
+    const origin = { source: 'webhook' as const, now, notificationId: envelope.id };
+    if (notice.mchid !== deps.merchant.mchId) {
+      deps.orders.recordEvent(tx, order, { ...origin, event: 'refund_mismatch', detail: { refund_id: refund.id, mismatches: ['mchid'] } });
+      return 'mismatch';
+    }
+    return (await applyWechatRefund(deps, tx, order, refund, observeRefundNotice(notice), origin)).outcome;
+  });
 }
 
 /** WeChat Pay's REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED, from raw bytes to the answer WeChat gets. */
@@ -73,7 +61,7 @@ export async function handleRefundNotification(
     // Probes (WECHATPAY/SIGNTEST/) land here: answering them 2xx would be a security defect.
     deps.metrics.refundNotificationsRejected.inc({ reason: parsed.reason });
     logger.warn({ reason: parsed.reason, detail: parsed.detail, serial: readHeader(headers, 'Wechatpay-Serial') }, 'WeChat Pay refund notification refused');
-    return { status: 401, body: { code: 'FAIL', message: 'signature verification failed' } };
+    return REFUSED;
   }
   try {
     const outcome = await applyNotification(deps, parsed.envelope, parsed.refund, now);
@@ -82,9 +70,9 @@ export async function handleRefundNotification(
       { notificationId: parsed.envelope.id, eventType: parsed.envelope.event_type, outRefundNo: parsed.refund.out_refund_no, outcome },
       'WeChat Pay refund notification processed',
     );
-    return { status: 204 };
+    return HANDLED;
   } catch (err) {
     logger.error({ err, notificationId: parsed.envelope.id }, 'WeChat Pay refund notification processing failed');
-    return { status: 500, body: { code: 'FAIL', message: 'processing failed' } };
+    return FAILED;
   }
 }
