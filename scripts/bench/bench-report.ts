@@ -53,7 +53,7 @@ export function printTable(input: {
   rows: BenchRow[];
   memory: MemorySample[];
   soak: MemorySample[];
-  status60k: LoadResult;
+  status60k?: LoadResult;
   status1m?: LoadResult;
   settings: Record<string, unknown>;
 }) {
@@ -82,8 +82,8 @@ export function printTable(input: {
       `  soak: rss ${mb(growth.start)} at its start, ${mb(growth.end)} at its end; mean ${mb(growth.firstWindow)} over its first minute, ${mb(growth.lastWindow)} over its last`,
     );
   }
-  const p50Ratio = input.status1m ? input.status1m.p50 / Math.max(input.status60k.p50, 0.001) : undefined;
-  if (input.status1m)
+  const p50Ratio = input.status1m && input.status60k ? input.status1m.p50 / Math.max(input.status60k.p50, 0.001) : undefined;
+  if (input.status1m && input.status60k)
     lines.push(`  status p50 at 60 k orders ${fixed(input.status60k.p50, 1)} ms, at 1 M ${fixed(input.status1m.p50, 1)} ms (×${fixed(p50Ratio ?? 0, 2)})`);
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
   return {

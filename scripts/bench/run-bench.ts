@@ -10,6 +10,8 @@
  * RATE_LIMIT_STORE and DATABASE_POOL_MAX are handed to the API as they are. BENCH_HEAP_SNAPSHOTS=1 writes heap
  * snapshots at the soak's start and end into reports/bench (compare them with compare-heap-snapshots.ts);
  * BENCH_CPU_PROFILE=1 has the API write a CPU profile there when it stops; BENCH_NODE_OPTIONS is the API's NODE_OPTIONS.
+ * BENCH_ONLY (a comma-separated list of status, limited, sessions, first-sessions, orders, notifications, large,
+ * soak) runs only those parts after the baselines, to look at one path.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,6 +45,13 @@ const TRAVELERS = Math.max(1000, int('BENCH_TRAVELERS', 60_000));
 const LARGE_ORDERS = int('BENCH_LARGE_ORDERS', 1_000_000);
 const NOTIFICATIONS = Math.max(100, int('BENCH_NOTIFICATIONS', 2000 * SECONDS));
 const FIRST_SESSIONS = Math.max(100, int('BENCH_FIRST_SESSIONS', 400 * SECONDS));
+const PARTS = ['status', 'limited', 'sessions', 'first-sessions', 'orders', 'notifications', 'large', 'soak'] as const;
+const ONLY = (process.env.BENCH_ONLY ?? '')
+  .split(',')
+  .map((part) => part.trim())
+  .filter(Boolean);
+for (const part of ONLY) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`BENCH_ONLY: unknown part "${part}" (${PARTS.join(', ')})`);
+const runs = (part: (typeof PARTS)[number]) => ONLY.length === 0 || ONLY.includes(part);
 const HEAP_SNAPSHOTS = process.env.BENCH_HEAP_SNAPSHOTS === '1';
 const CPU_PROFILE = process.env.BENCH_CPU_PROFILE === '1';
 /** Node flags (not allowed in NODE_OPTIONS) for the diagnostics a run asked for. */
@@ -344,56 +353,69 @@ async function measure(stack: Stack): Promise<void> {
   rows.push({ name: 'baseline: Express+validator+jsonwebtoken', result: await load(expressUrl, measured), expect: ['200'] });
   await express.process.stop();
 
-  log('GET /payments/{id}/status');
-  await load(stack.apiUrl, warmup, { seconds: WARMUP_SECONDS });
-  await sleep(3000); // the warm-up's orders may be polled again: let their 3 s window pass
-  const status60k = await load(stack.apiUrl, measured);
-  rows.push({ name: `status poll (${(TRAVELERS / 1000).toFixed(0)} k orders)`, result: status60k, expect: ['200'] });
-  // Travelers poll every 3 s: the same orders again, a cycle later, as the status cache sees them in production.
-  rows.push({ name: `status poll, polled again`, result: await load(stack.apiUrl, measured), expect: ['200'] });
-  memory.push(await memorySample(stack, 'after status poll'));
+  let status60k: LoadResult | undefined;
+  if (runs('status') || runs('large')) {
+    log('GET /payments/{id}/status');
+    await load(stack.apiUrl, warmup, { seconds: WARMUP_SECONDS });
+    await sleep(3000); // the warm-up's orders may be polled again: let their 3 s window pass
+    status60k = await load(stack.apiUrl, measured);
+    rows.push({ name: `status poll (${(TRAVELERS / 1000).toFixed(0)} k orders)`, result: status60k, expect: ['200'] });
+    // Travelers poll every 3 s: the same orders again, a cycle later, as the status cache sees them in production.
+    rows.push({ name: `status poll, polled again`, result: await load(stack.apiUrl, measured), expect: ['200'] });
+    memory.push(await memorySample(stack, 'after status poll'));
+  }
 
-  log('GET /payments/{id}/status, one traveler polling too fast (429)');
-  rows.push({ name: 'status poll, rate-limited', result: await load(stack.apiUrl, statusTargets(r, tokens)), expect: ['200', '429'] });
+  if (runs('limited')) {
+    log('GET /payments/{id}/status, one traveler polling too fast (429)');
+    rows.push({ name: 'status poll, rate-limited', result: await load(stack.apiUrl, statusTargets(r, tokens)), expect: ['200', '429'] });
+  }
 
-  log('POST /payments/session, repeated (stored parameters)');
-  await refreshStoredSessions(db, 'bench-a-');
-  rows.push({ name: 'session, repeated', result: await load(stack.apiUrl, sessionTargets(a, tokens)), expect: ['200'] });
+  if (runs('sessions')) {
+    log('POST /payments/session, repeated (stored parameters)');
+    await refreshStoredSessions(db, 'bench-a-');
+    rows.push({ name: 'session, repeated', result: await load(stack.apiUrl, sessionTargets(a, tokens)), expect: ['200'] });
+  }
 
-  log('POST /payments/session, first (a prepay call to the sandbox each)');
-  rows.push({ name: 'session, first (calls WeChat)', result: await load(stack.apiUrl, sessionTargets(f, tokens), { once: true }), expect: ['200'] });
-  const sandbox = await sandboxPrepayLatency(stack);
-  rows.push({
-    name: '  sandbox prepay alone (apart)',
-    result: { ...emptyResult(), perSecond: sandbox.perSecond, p50: sandbox.p50, p99: sandbox.p99 },
-    expect: [],
-  });
+  if (runs('first-sessions')) {
+    log('POST /payments/session, first (a prepay call to the sandbox each)');
+    rows.push({ name: 'session, first (calls WeChat)', result: await load(stack.apiUrl, sessionTargets(f, tokens), { once: true }), expect: ['200'] });
+    const sandbox = await sandboxPrepayLatency(stack);
+    rows.push({
+      name: '  sandbox prepay alone (apart)',
+      result: { ...emptyResult(), perSecond: sandbox.perSecond, p50: sandbox.p50, p99: sandbox.p99 },
+      expect: [],
+    });
+  }
 
-  log('POST /orders');
-  const orderTargets: LoadTarget[] = a.map((t) => ({
-    method: 'POST',
-    path: '/orders',
-    headers: { ...bearer(tokens.get(t.userId) as string), 'content-type': 'application/json' },
-    body: JSON.stringify({ amount: AMOUNT, description: 'bench ticket' }),
-  }));
-  rows.push({ name: 'orders created', result: await load(stack.apiUrl, orderTargets, { uniqueHeader: 'Idempotency-Key' }), expect: ['201'] });
-  memory.push(await memorySample(stack, 'after sessions and orders'));
+  if (runs('orders')) {
+    log('POST /orders');
+    const orderTargets: LoadTarget[] = a.map((t) => ({
+      method: 'POST',
+      path: '/orders',
+      headers: { ...bearer(tokens.get(t.userId) as string), 'content-type': 'application/json' },
+      body: JSON.stringify({ amount: AMOUNT, description: 'bench ticket' }),
+    }));
+    rows.push({ name: 'orders created', result: await load(stack.apiUrl, orderTargets, { uniqueHeader: 'Idempotency-Key' }), expect: ['201'] });
+    memory.push(await memorySample(stack, 'after sessions and orders'));
+  }
 
-  log(`signing ${n.length} distinct notifications`);
-  const notifications = signedNotifications(stack.credentials, n, AMOUNT);
-  log('POST /payments/wechat/notify, distinct valid notifications');
-  const notified = await load(stack.apiUrl, notifications, { once: true });
-  const counts = await paidCounts(db, 'bench-n-');
-  rows.push({
-    name: 'notifications, distinct valid',
-    result: notified,
-    expect: ['204'],
-    note: `${counts.paid} orders paid, ${counts.succeededRows} payment_succeeded rows${notified.exhausted ? ', all notifications used' : ''}`,
-  });
-  memory.push(await memorySample(stack, 'after notifications'));
+  if (runs('notifications')) {
+    log(`signing ${n.length} distinct notifications`);
+    const notifications = signedNotifications(stack.credentials, n, AMOUNT);
+    log('POST /payments/wechat/notify, distinct valid notifications');
+    const notified = await load(stack.apiUrl, notifications, { once: true });
+    const counts = await paidCounts(db, 'bench-n-');
+    rows.push({
+      name: 'notifications, distinct valid',
+      result: notified,
+      expect: ['204'],
+      note: `${counts.paid} orders paid, ${counts.succeededRows} payment_succeeded rows${notified.exhausted ? ', all notifications used' : ''}`,
+    });
+    memory.push(await memorySample(stack, 'after notifications'));
+  }
 
   let status1m: LoadResult | undefined;
-  if (LARGE_ORDERS > 0) {
+  if (LARGE_ORDERS > 0 && runs('large')) {
     log(`growing orders to ${LARGE_ORDERS} rows (SQL)`);
     const grow = performance.now();
     await growOrdersTo(db, LARGE_ORDERS);
@@ -406,7 +428,7 @@ async function measure(stack: Stack): Promise<void> {
   }
 
   let soakSamples: MemorySample[] = [];
-  if (SOAK_SECONDS > 0) {
+  if (SOAK_SECONDS > 0 && runs('soak')) {
     log(`soak: status polls for ${SOAK_SECONDS} s`);
     const soaked = await soak(stack, status);
     rows.push({ name: `soak, status poll (${SOAK_SECONDS} s)`, result: soaked.result, expect: ['200', '429'] });
