@@ -1,4 +1,4 @@
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { createAdminService, type AdminService } from './admin/admin-service';
 import { OperatorAuditRepository } from './admin/operator-audit-repository';
 import { createOperatorKeys } from './admin/operator-keys';
@@ -60,7 +60,7 @@ export interface CompositionInput {
 }
 
 export interface Application {
-  app: Express;
+  app: RequestListener;
   metrics: Metrics;
   /** Not started: the entry point starts it after composing and stops it before the database. */
   jobs: JobQueue;

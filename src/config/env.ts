@@ -167,7 +167,7 @@ function readLifecycle(read: EnvReader): LifecycleConfig {
   if (typeof schedule === 'string') read.problems.push(`RECONCILE_SCHEDULE ${schedule}, e.g. ${DEFAULT_RECONCILE_SCHEDULE}`);
   return {
     reconcileScheduleMs: typeof schedule === 'string' ? [] : schedule,
-    reconcileNudgeSeconds: read.integer('RECONCILE_NUDGE_SECONDS', 5, 1, 600),
+    reconcileNudgeSeconds: read.integer('RECONCILE_NUDGE_SECONDS', 30, 1, 600),
     expirySweepSeconds: read.integer('EXPIRY_SWEEP_SECONDS', 15, 1, 3600),
     historyRetentionDays: read.integer('HISTORY_RETENTION_DAYS', 180, 1, 3650),
     // WeChat: refresh "at an interval of less than 12 hours"; 12 h is the longest accepted.

@@ -1,4 +1,5 @@
-import express, { type Express } from 'express';
+import type { RequestListener } from 'node:http';
+import express from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import { pinoHttp } from 'pino-http';
 import type { AdminService } from '../admin/admin-service';
@@ -19,6 +20,8 @@ import type { RequestLimiters } from './limit-requests';
 import { errorHandler } from './error-handler';
 import { sendProblem } from './problem';
 import { refuseUnsafeText } from './refuse-unsafe-text';
+import { compileStatusPollContract } from './status-poll-contract';
+import { statusPollRoute, type StatusPollRouteDeps } from './status-poll-route';
 import { assignRequestId } from './request-id';
 import { adminRoutes } from './routes/admin-routes';
 import { authRoutes } from './routes/auth-routes';
@@ -43,10 +46,17 @@ export interface HttpDeps {
   limiters: RequestLimiters;
 }
 
-export function createApp(deps: HttpDeps): Express {
+/** The Express application, behind the status poll route that answers the hottest request before it. */
+export function createApp(deps: HttpDeps): RequestListener {
+  const contract = readContract();
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy);
+  const statusPolls = statusPollRoute({
+    ...deps,
+    contract: compileStatusPollContract(contract, deps.validateResponses),
+    trustProxy: app.get('trust proxy fn') as StatusPollRouteDeps['trustProxy'],
+  });
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -75,7 +85,7 @@ export function createApp(deps: HttpDeps): Express {
   // The reference pages are not part of the traveler contract: served before its validator.
   app.use(apiDocsRouter());
   // Development and test: every answer from here on has a status openapi.yaml documents, or it turns into a 500.
-  if (deps.validateResponses) app.use(failOnUndocumentedStatus(documentedStatusCheck(readContract())));
+  if (deps.validateResponses) app.use(failOnUndocumentedStatus(documentedStatusCheck(contract)));
   app.use(webhooksRoutes(deps.payments, deps.refunds));
   // Operators are authenticated before anything of their request is read.
   app.use('/admin', authenticateOperator(deps.admin));
@@ -100,5 +110,7 @@ export function createApp(deps: HttpDeps): Express {
     sendProblem(res, { title: 'Not found', status: 404, detail: 'No such route.', code: 'NOT_FOUND', request_id: String(req.id) });
   });
   app.use(errorHandler);
-  return app;
+  return (req, res) => {
+    if (!statusPolls(req, res)) app(req, res);
+  };
 }

@@ -1,7 +1,8 @@
 import type { ErrorRequestHandler } from 'express';
 import { AppError, databaseUnavailable } from '../errors/app-error';
 import { isDatabaseUnavailable } from '../persistence/database-unavailable';
-import { sendProblem } from './problem';
+import type { Logger } from '../observability/logger';
+import { sendProblem, type Problem } from './problem';
 
 interface ValidatorError {
   status: number;
@@ -41,34 +42,38 @@ function bodyParserError(err: unknown): { title: string; status: number; detail:
 // A short wait, repeated: the SDK tries four times, the pool reconnects on the first request after PostgreSQL is back.
 const DATABASE_RETRY_AFTER_SECONDS = 2;
 
-/** The one place an error becomes a response: problem+json with a stable code and the request id. */
-export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  const requestId = String(req.id);
+/** What a failed request is answered: a problem and its headers (Retry-After, WWW-Authenticate). */
+export interface ProblemAnswer {
+  problem: Omit<Problem, 'type'>;
+  headers?: Record<string, string>;
+}
+
+/** The one place an error becomes a problem with a stable code and the request id, for Express and the status polls. */
+export function problemAnswerFor(err: unknown, requestId: string, log: Logger): ProblemAnswer {
   // An AppError is a classified outcome: whoever classified it logged its cause once (WeChat's code, message,
   // Request-ID); a second line here would make one failure look like two.
   if (err instanceof AppError) {
-    sendProblem(res, { title: err.title, status: err.status, detail: err.message, code: err.code, request_id: requestId }, err.headers);
-    return;
+    return { problem: { title: err.title, status: err.status, detail: err.message, code: err.code, request_id: requestId }, headers: err.headers };
   }
   if (isValidatorError(err) && err.status < 500) {
     const [code, title] = VALIDATOR_CODES[err.status] ?? ['BAD_REQUEST', 'Bad request'];
     const detail = err.status === 401 ? 'A valid bearer token is required.' : err.message;
     const errors = err.status === 400 ? err.errors?.map((e) => ({ path: e.path, message: e.message })) : undefined;
-    sendProblem(res, { title, status: err.status, detail, code, request_id: requestId, errors }, err.headers);
-    return;
+    return { problem: { title, status: err.status, detail, code, request_id: requestId, errors }, headers: err.headers };
   }
   const bodyError = bodyParserError(err);
-  if (bodyError) {
-    sendProblem(res, { ...bodyError, request_id: requestId });
-    return;
-  }
+  if (bodyError) return { problem: { ...bodyError, request_id: requestId } };
   if (isDatabaseUnavailable(err)) {
-    req.log.error({ err }, 'database unavailable');
+    log.error({ err }, 'database unavailable');
     const problem = databaseUnavailable(DATABASE_RETRY_AFTER_SECONDS);
-    sendProblem(res, { title: problem.title, status: 503, detail: problem.message, code: problem.code, request_id: requestId }, problem.headers);
-    return;
+    return { problem: { title: problem.title, status: 503, detail: problem.message, code: problem.code, request_id: requestId }, headers: problem.headers };
   }
   // 5xx details stay in the log; the client gets the request id to quote.
-  req.log.error({ err }, 'unexpected error');
-  sendProblem(res, { title: 'Internal error', status: 500, detail: 'Something went wrong. Quote the request id.', code: 'INTERNAL', request_id: requestId });
+  log.error({ err }, 'unexpected error');
+  return { problem: { title: 'Internal error', status: 500, detail: 'Something went wrong. Quote the request id.', code: 'INTERNAL', request_id: requestId } };
+}
+
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const { problem, headers } = problemAnswerFor(err, String(req.id), req.log);
+  sendProblem(res, problem, headers);
 };

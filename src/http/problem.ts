@@ -31,10 +31,12 @@ function withinLimits(problem: Omit<Problem, 'type'>): Omit<Problem, 'type'> {
   return bounded;
 }
 
+/** The body of a problem answer: its `type` from its code, every text within the schema's bounds. */
+export function problemBody(problem: Omit<Problem, 'type'>): Problem {
+  return { type: problemType(problem.code), ...withinLimits(problem) };
+}
+
 export function sendProblem(res: Response, problem: Omit<Problem, 'type'>, headers: Record<string, string> = {}): void {
   res.set(headers);
-  res
-    .status(problem.status)
-    .type('application/problem+json')
-    .json({ type: problemType(problem.code), ...withinLimits(problem) });
+  res.status(problem.status).type('application/problem+json').json(problemBody(problem));
 }
