@@ -1,4 +1,5 @@
 import { DriverException } from '@mikro-orm/core';
+import { DatabaseError } from 'pg';
 import pino, { type Logger } from 'pino';
 
 // One masking rule for the whole service: the SDK's, which logs openids too.
@@ -33,7 +34,8 @@ const REDACTED_PATHS = [
 export function serializeError(value: unknown): unknown {
   // pino-http hands its error serializer pino's serialized copy; the original error is its `raw`.
   const err = value !== null && typeof value === 'object' && 'raw' in value ? value.raw : value;
-  if (!(err instanceof DriverException)) return pino.stdSerializers.err(err as Error);
+  // node-postgres's own error, from a prepared read: its message and detail can quote values too.
+  if (!(err instanceof DriverException) && !(err instanceof DatabaseError)) return pino.stdSerializers.err(err as Error);
   const { code, constraint, table, routine } = err as DriverException & { constraint?: string; table?: string; routine?: string };
   return { type: err.name, code, constraint, table, routine, message: `database error${code ? ` ${code}` : ''} (values withheld)` };
 }

@@ -4,7 +4,19 @@ import { Order, type OrderStatus } from '../persistence/entities/order';
 import { PaymentStatusHistory, type HistorySource } from '../persistence/entities/payment-status-history';
 import type { DatabaseTransaction } from '../persistence/database-transactions';
 import { OrderStatusCache, type CachedOrderStatus } from '../persistence/order-status-cache';
+import { preparedRead } from '../persistence/prepared-read';
 import { canTransition } from './order-status-rules';
+
+const STATUS_COLUMNS = 'user_id, status, lock_expire_at, out_trade_no, refund_amount, refunded_amount';
+
+interface StatusRow {
+  user_id: string;
+  status: Order['status'];
+  lock_expire_at: Date;
+  out_trade_no: string | null;
+  refund_amount: number;
+  refunded_amount: number;
+}
 
 /** One row of an order's audit history: a state change or a payment event. */
 export interface OrderEvent {
@@ -25,7 +37,11 @@ export class OrdersRepository {
   constructor(
     private readonly root: EntityManager,
     private readonly statusCache = new OrderStatusCache({ maxEntries: 0, maxAgeMs: 0 }),
-  ) {}
+  ) {
+    this.selectStatus = preparedRead<StatusRow>(root, 'order-status', `select ${STATUS_COLUMNS} from orders where id = $1`);
+  }
+
+  private readonly selectStatus: (orderId: string) => Promise<StatusRow[]>;
 
   /**
    * What a status poll needs, scoped to the owner: from the status cache, or one indexed read outside any
@@ -37,11 +53,7 @@ export class OrdersRepository {
   }
 
   private async readStatus(orderId: string): Promise<CachedOrderStatus | null> {
-    const rows = await this.root
-      .getConnection()
-      .execute<
-        { user_id: string; status: Order['status']; lock_expire_at: Date; out_trade_no: string | null; refund_amount: number; refunded_amount: number }[]
-      >('select user_id, status, lock_expire_at, out_trade_no, refund_amount, refunded_amount from orders where id = ?', [orderId]);
+    const rows = await this.selectStatus(orderId);
     const row = rows[0];
     if (!row) return null;
     return {

@@ -1,5 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Writable } from 'node:stream';
+import { DatabaseError } from 'pg';
 import pino from 'pino';
 import { maskOpenid, serializeError } from '../../../src/observability/logger';
 
@@ -31,6 +32,18 @@ describe('log serialization', () => {
     it('withholds the values all the same', () => {
       const line = JSON.stringify(serializeError(pino.stdSerializers.err(failedInsert())));
       expect(line).toContain('users_openid_key');
+      expect(line).not.toContain('oUpF8uMuAJO_M2pxb1Q9zNjWeS6o');
+    });
+  });
+
+  describe("given node-postgres's own error (a prepared read)", () => {
+    it('keeps its code and withholds its message and detail', () => {
+      const err = Object.assign(new DatabaseError('invalid input syntax for type uuid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"', 90, 'error'), {
+        code: '22P02',
+        detail: 'Key (openid)=(oUpF8uMuAJO_M2pxb1Q9zNjWeS6o)',
+      });
+      const line = JSON.stringify(serializeError(err));
+      expect(line).toContain('22P02');
       expect(line).not.toContain('oUpF8uMuAJO_M2pxb1Q9zNjWeS6o');
     });
   });

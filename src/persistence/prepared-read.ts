@@ -1,0 +1,27 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+interface PooledConnection {
+  query<Row>(query: { name: string; text: string; values: unknown[] }): Promise<{ rows: Row[] }>;
+}
+
+interface ConnectionPool {
+  acquireConnection(): Promise<PooledConnection>;
+  releaseConnection(connection: PooledConnection): Promise<void>;
+}
+
+/**
+ * A read on a connection of the application's pool, outside any transaction, as a named prepared statement:
+ * PostgreSQL parses and plans it once per connection, and no unit of work or query builder runs. For the reads
+ * of the hottest requests; everything that writes goes through the repositories' transactions.
+ */
+export function preparedRead<Row>(root: EntityManager, name: string, text: string): (...values: unknown[]) => Promise<Row[]> {
+  const pool = root.getConnection().getKnex().client as ConnectionPool;
+  return async (...values) => {
+    const connection = await pool.acquireConnection();
+    try {
+      return (await connection.query<Row>({ name, text, values })).rows;
+    } finally {
+      await pool.releaseConnection(connection);
+    }
+  };
+}
