@@ -4,12 +4,15 @@ import { Order, type OrderStatus } from '../persistence/entities/order';
 import { PaymentStatusHistory, type HistorySource } from '../persistence/entities/payment-status-history';
 import type { DatabaseTransaction } from '../persistence/database-transactions';
 import { OrderStatusCache, type CachedOrderStatus } from '../persistence/order-status-cache';
+import { batchedLookup } from '../persistence/batched-lookup';
 import { preparedRead } from '../persistence/prepared-read';
+import { isUuid } from './is-uuid';
 import { canTransition } from './order-status-rules';
 
 const STATUS_COLUMNS = 'user_id, status, lock_expire_at, out_trade_no, refund_amount, refunded_amount';
 
 interface StatusRow {
+  id: string;
   user_id: string;
   status: Order['status'];
   lock_expire_at: Date;
@@ -38,14 +41,18 @@ export class OrdersRepository {
     private readonly root: EntityManager,
     private readonly statusCache = new OrderStatusCache({ maxEntries: 0, maxAgeMs: 0 }),
   ) {
-    this.selectStatus = preparedRead<StatusRow>(root, 'order-status', `select ${STATUS_COLUMNS} from orders where id = $1`);
+    const selectStatuses = preparedRead<StatusRow>(root, 'order-statuses', `select id, ${STATUS_COLUMNS} from orders where id = any($1::uuid[])`);
+    this.lookupStatus = batchedLookup(
+      (orderIds) => selectStatuses(orderIds),
+      (row) => row.id,
+    );
   }
 
-  private readonly selectStatus: (orderId: string) => Promise<StatusRow[]>;
+  private readonly lookupStatus: (orderId: string) => Promise<StatusRow | undefined>;
 
   /**
    * What a status poll needs, scoped to the owner: from the status cache, or one indexed read outside any
-   * transaction (no unit of work, no entity: a plain row).
+   * transaction (no unit of work, no entity: a plain row), shared with the other polls that missed at once.
    */
   async findOwnedStatus(orderId: string, userId: string): Promise<Omit<CachedOrderStatus, 'userId'> | null> {
     const found = await this.statusCache.read(orderId, () => this.readStatus(orderId));
@@ -53,8 +60,8 @@ export class OrdersRepository {
   }
 
   private async readStatus(orderId: string): Promise<CachedOrderStatus | null> {
-    const rows = await this.selectStatus(orderId);
-    const row = rows[0];
+    // One malformed id would fail the uuid[] cast for every poll batched with it.
+    const row = isUuid(orderId) ? await this.lookupStatus(orderId) : undefined;
     if (!row) return null;
     return {
       userId: row.user_id,

@@ -46,6 +46,19 @@ describe('GET /payments/{orderId}/status', () => {
     });
   });
 
+  describe('given twenty travelers polling at the same moment (their reads share one statement)', () => {
+    it("answers each with their own order, and a stranger's poll among them with 404", async () => {
+      const travelers = await Promise.all(Array.from({ length: 20 }, () => loginAs(stack)));
+      const orders = await Promise.all(travelers.map((each) => createPendingOrder(stack, each)));
+      const [answers, stranger] = await Promise.all([
+        Promise.all(travelers.map((each, i) => pollStatus(stack, each, orders[i]?.order_id as string))),
+        pollStatus(stack, traveler, orders[7]?.order_id as string),
+      ]);
+      expect(answers.map((answer) => answer.body)).toEqual(orders.map((order) => ({ status: 'pending', lock_expire_at: order.lock_expire_at })));
+      expect(stranger.status).toBe(404);
+    });
+  });
+
   describe("given another traveler's order or an unknown one", () => {
     it('answers 404 ORDER_NOT_FOUND', async () => {
       const bob = await loginAs(stack);
