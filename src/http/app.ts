@@ -52,6 +52,8 @@ export function createApp(deps: HttpDeps): RequestListener {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy);
+  // No ETag on API answers: the contract documents no conditional requests, and hashing every body cost a share of each.
+  app.set('etag', false);
   const statusPolls = statusPollRoute({
     ...deps,
     contract: compileStatusPollContract(contract, deps.validateResponses),

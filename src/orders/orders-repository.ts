@@ -9,6 +9,20 @@ import { preparedRead } from '../persistence/prepared-read';
 import { isUuid } from './is-uuid';
 import { canTransition } from './order-status-rules';
 
+const byId = (row: { id: string }) => row.id;
+
+const SESSION_COLUMNS = 'user_id, status, amount, lock_expire_at, payment_params, payment_requested_at';
+
+interface SessionRow {
+  id: string;
+  user_id: string;
+  status: Order['status'];
+  amount: number;
+  lock_expire_at: Date;
+  payment_params: string | null;
+  payment_requested_at: Date | null;
+}
+
 const STATUS_COLUMNS = 'user_id, status, lock_expire_at, out_trade_no, refund_amount, refunded_amount';
 
 interface StatusRow {
@@ -42,11 +56,12 @@ export class OrdersRepository {
     private readonly statusCache = new OrderStatusCache({ maxEntries: 0, maxAgeMs: 0 }),
   ) {
     const selectStatuses = preparedRead<StatusRow>(root, 'order-statuses', `select id, ${STATUS_COLUMNS} from orders where id = any($1::uuid[])`);
-    this.lookupStatus = batchedLookup(
-      (orderIds) => selectStatuses(orderIds),
-      (row) => row.id,
-    );
+    this.lookupStatus = batchedLookup((orderIds) => selectStatuses(orderIds), byId);
+    const selectSessions = preparedRead<SessionRow>(root, 'order-sessions', `select id, ${SESSION_COLUMNS} from orders where id = any($1::uuid[])`);
+    this.lookupSession = batchedLookup((orderIds) => selectSessions(orderIds), byId);
   }
+
+  private readonly lookupSession: (orderId: string) => Promise<SessionRow | undefined>;
 
   private readonly lookupStatus: (orderId: string) => Promise<StatusRow | undefined>;
 
@@ -73,19 +88,13 @@ export class OrdersRepository {
     };
   }
 
-  /** A plain indexed read, outside any transaction: what answering stored session parameters again needs. */
+  /** A plain indexed read, outside any transaction (batched like the status read): what answering stored session parameters again needs. */
   async findOwnedSession(
     orderId: string,
     userId: string,
   ): Promise<Pick<Order, 'status' | 'amount' | 'lockExpireAt' | 'paymentParams' | 'paymentRequestedAt'> | null> {
-    const rows = await this.root
-      .getConnection()
-      .execute<{ status: Order['status']; amount: number; lock_expire_at: Date; payment_params: string | null; payment_requested_at: Date | null }[]>(
-        'select status, amount, lock_expire_at, payment_params, payment_requested_at from orders where id = ? and user_id = ?',
-        [orderId, userId],
-      );
-    const row = rows[0];
-    if (!row) return null;
+    const row = isUuid(orderId) ? await this.lookupSession(orderId) : undefined;
+    if (row?.user_id !== userId) return null;
     return {
       status: row.status,
       amount: row.amount,
