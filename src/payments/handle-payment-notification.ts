@@ -40,7 +40,9 @@ async function applyNotification(
   now: Date,
 ): Promise<NotificationOutcome> {
   const claim = { id: envelope.id, eventType: envelope.event_type, outTradeNo: transaction.out_trade_no, now };
-  return processClaimedNotification(deps, claim, async (tx): Promise<Exclude<NotificationOutcome, 'duplicate'>> => {
+  // Every statement here is the repositories' own SQL: no unit of work to open, track or flush.
+  const run = deps.transactions.runStatements;
+  return processClaimedNotification({ run, notifications: deps.notifications }, claim, async (tx): Promise<Exclude<NotificationOutcome, 'duplicate'>> => {
     if (envelope.event_type !== 'TRANSACTION.SUCCESS') return 'ignored_event';
     const order = await deps.orders.lockByOutTradeNo(tx, transaction.out_trade_no);
     if (!order) return 'unknown_order';
