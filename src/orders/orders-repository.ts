@@ -133,6 +133,33 @@ export class OrdersRepository {
   }
 
   /**
+   * The orders of the notifications a claim statement records, locked in one statement (in id order), keyed by
+   * notification id: null for an out_trade_no of no order; a notification recorded before is absent. Two
+   * notifications of one order share one object, so the second sees what the first changed. NOWAIT: an order
+   * another transaction holds fails the statement at once (55P03) instead of holding the whole group.
+   */
+  async lockClaimedByOutTradeNo(tx: StatementTransaction, claim: { sql: string; params: unknown[] }): Promise<Map<string, Order | null>> {
+    const rows = await tx.query<Record<string, unknown> & { claimedId: string; claimedOutTradeNo: string }>(
+      `with claim as (${claim.sql}),
+        locked as (select ${this.statements.columns} from orders where out_trade_no in (select out_trade_no from claim) order by id for update nowait)
+        select claim.id as "claimedId", claim.out_trade_no as "claimedOutTradeNo", locked.* from claim left join locked on locked."outTradeNo" = claim.out_trade_no`,
+      claim.params,
+    );
+    const orders = new Map<string, Order>();
+    const claimed = new Map<string, Order | null>();
+    for (const { claimedId, claimedOutTradeNo, ...row } of rows) {
+      if (row.id === null) {
+        claimed.set(claimedId, null);
+        continue;
+      }
+      const order = orders.get(claimedOutTradeNo) ?? orderFromRow(row, this.statements.dates);
+      orders.set(claimedOutTradeNo, order);
+      claimed.set(claimedId, order);
+    }
+    return claimed;
+  }
+
+  /**
    * A locked order is a plain row, not an entity of a unit of work: every change to it is a statement of this
    * repository, written at once (nothing is left for a flush to find).
    */

@@ -11,7 +11,7 @@ export const REFUSED: NotificationAnswer = { status: 401, body: { code: 'FAIL', 
 export const FAILED: NotificationAnswer = { status: 500, body: { code: 'FAIL', message: 'processing failed' } };
 
 // Answer within WeChat's 5 s even when a session or refund request holds the order; a 500 makes WeChat retry.
-const NOTIFICATION_LOCK_TIMEOUT_MS = 3000;
+export const NOTIFICATION_LOCK_TIMEOUT_MS = 3000;
 
 /**
  * One database transaction per verified notification, payment or refund: claim its id in the deduplication store
