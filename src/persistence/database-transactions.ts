@@ -36,7 +36,7 @@ export interface DatabaseTransactions {
 /** The node-postgres client the pool hands out, as far as a transaction uses it. */
 interface PooledConnection {
   query(text: string): Promise<unknown>;
-  query(config: { text: string; values: readonly unknown[] }): Promise<{ rows: unknown[] }>;
+  query(config: { name: string; text: string; values: readonly unknown[] }): Promise<{ rows: unknown[] }>;
   end(): Promise<void>;
 }
 
@@ -53,17 +53,26 @@ function limitSettings(limits: TransactionLimits): [string, number][] {
   return settings;
 }
 
-const positionalCache = new Map<string, string>();
+interface PreparedStatement {
+  name: string;
+  text: string;
+}
 
-/** `?` to node-postgres's `$1, $2…`, once per statement text (statements are constants of the repositories). */
-function positional(sql: string): string {
-  let text = positionalCache.get(sql);
-  if (text === undefined) {
+const prepared = new Map<string, PreparedStatement>();
+
+/**
+ * A statement text becomes a named prepared statement with node-postgres's `$1, $2…`: each connection parses and
+ * plans it once, then only binds values. The texts are the repositories' constants (a few shapes each), so the
+ * map stays small.
+ */
+function preparedStatement(sql: string): PreparedStatement {
+  let statement = prepared.get(sql);
+  if (statement === undefined) {
     let n = 0;
-    text = sql.replace(/\?/g, () => `$${++n}`);
-    positionalCache.set(sql, text);
+    statement = { name: `repository_${prepared.size + 1}`, text: sql.replace(/\?/g, () => `$${++n}`) };
+    prepared.set(sql, statement);
   }
-  return text;
+  return statement;
 }
 
 async function runOnConnection<T>(pool: ConnectionPool, work: (tx: StatementTransaction) => Promise<T>, limits: TransactionLimits): Promise<T> {
@@ -75,7 +84,7 @@ async function runOnConnection<T>(pool: ConnectionPool, work: (tx: StatementTran
     let result: T;
     try {
       result = await work({
-        query: async <Row>(sql: string, params: readonly unknown[] = []) => (await connection.query({ text: positional(sql), values: params })).rows as Row[],
+        query: async <Row>(sql: string, params: readonly unknown[] = []) => (await connection.query({ ...preparedStatement(sql), values: params })).rows as Row[],
         afterCommit: (task) => committed.push(task),
       });
       await connection.query('commit');
