@@ -84,7 +84,8 @@ async function runOnConnection<T>(pool: ConnectionPool, work: (tx: StatementTran
     let result: T;
     try {
       result = await work({
-        query: async <Row>(sql: string, params: readonly unknown[] = []) => (await connection.query({ ...preparedStatement(sql), values: params })).rows as Row[],
+        query: async <Row>(sql: string, params: readonly unknown[] = []) =>
+          (await connection.query({ ...preparedStatement(sql), values: params })).rows as Row[],
         afterCommit: (task) => committed.push(task),
       });
       await connection.query('commit');
