@@ -28,7 +28,7 @@ export interface DatabaseTransactions {
   run: TransactionRunner<DatabaseTransaction>;
   /**
    * Statements only, on a connection of the same pool, without an entity manager: for a hot path whose every
-   * statement a repository writes out (a notification). Errors are PostgreSQL's own (`code`, never values).
+   * statement a repository writes out (a notification). Errors are converted as the ORM converts them.
    */
   runStatements: TransactionRunner<StatementTransaction>;
 }
@@ -75,20 +75,29 @@ function preparedStatement(sql: string): PreparedStatement {
   return statement;
 }
 
-async function runOnConnection<T>(pool: ConnectionPool, work: (tx: StatementTransaction) => Promise<T>, limits: TransactionLimits): Promise<T> {
-  const connection = await pool.acquireConnection();
+/** PostgreSQL's errors as the ORM hands them over (a DriverException of the right kind): logs withhold their values. */
+type ConvertError = (err: Error) => Error;
+
+async function runOnConnection<T>(
+  pool: ConnectionPool,
+  convert: ConvertError,
+  work: (tx: StatementTransaction) => Promise<T>,
+  limits: TransactionLimits,
+): Promise<T> {
+  const send = <R>(sent: Promise<R>) => sent.catch((err: unknown) => Promise.reject(convert(err as Error)));
+  const connection = await send(pool.acquireConnection());
   const committed: (() => void)[] = [];
   try {
     // One simple-protocol round trip opens the transaction and sets its limits.
-    await connection.query(['begin', ...limitSettings(limits).map(([name, ms]) => `set local ${name} = ${ms}`)].join('; '));
+    await send(connection.query(['begin', ...limitSettings(limits).map(([name, ms]) => `set local ${name} = ${ms}`)].join('; ')));
     let result: T;
     try {
       result = await work({
         query: async <Row>(sql: string, params: readonly unknown[] = []) =>
-          (await connection.query({ ...preparedStatement(sql), values: params })).rows as Row[],
+          (await send(connection.query({ ...preparedStatement(sql), values: params }))).rows as Row[],
         afterCommit: (task) => committed.push(task),
       });
-      await connection.query('commit');
+      await send(connection.query('commit'));
     } catch (err) {
       // A connection that cannot even roll back is ended, so the pool never hands out one inside a transaction.
       await connection.query('rollback').catch(() => connection.end().catch(() => undefined));
@@ -104,6 +113,8 @@ async function runOnConnection<T>(pool: ConnectionPool, work: (tx: StatementTran
 /** Each `run` is one transaction on a fresh unit of work; changes to loaded entities are flushed at commit. */
 export function createDatabaseTransactions(root: EntityManager): DatabaseTransactions {
   const pool = root.getConnection().getKnex().client as ConnectionPool;
+  const converter = root.getPlatform().getExceptionConverter();
+  const convert: ConvertError = (err) => converter.convertException(err);
   return {
     async run(work, limits = {}) {
       const committed: (() => void)[] = [];
@@ -121,6 +132,6 @@ export function createDatabaseTransactions(root: EntityManager): DatabaseTransac
       for (const task of committed) task();
       return result;
     },
-    runStatements: (work, limits = {}) => runOnConnection(pool, work, limits),
+    runStatements: (work, limits = {}) => runOnConnection(pool, convert, work, limits),
   };
 }
