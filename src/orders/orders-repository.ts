@@ -1,8 +1,8 @@
-import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, EntityMetadata } from '@mikro-orm/postgresql';
 import { IdempotencyRecord } from '../persistence/entities/idempotency-record';
 import { Order, type OrderStatus } from '../persistence/entities/order';
 import { PaymentStatusHistory, type HistorySource } from '../persistence/entities/payment-status-history';
-import type { DatabaseTransaction } from '../persistence/database-transactions';
+import type { DatabaseTransaction, StatementTransaction } from '../persistence/database-transactions';
 import { OrderStatusCache, type CachedOrderStatus } from '../persistence/order-status-cache';
 import { batchedLookup } from '../persistence/batched-lookup';
 import { preparedRead } from '../persistence/prepared-read';
@@ -51,6 +51,8 @@ export type PaymentFields = Pick<Order, 'tradeState' | 'paidAt' | 'wechatTransac
  * status (compare-and-set) or appends to `payment_status_history`.
  */
 export class OrdersRepository {
+  private readonly statements: ReturnType<typeof orderStatements>;
+
   constructor(
     private readonly root: EntityManager,
     private readonly statusCache = new OrderStatusCache({ maxEntries: 0, maxAgeMs: 0 }),
@@ -59,6 +61,7 @@ export class OrdersRepository {
     this.lookupStatus = batchedLookup((orderIds) => selectStatuses(orderIds), byId);
     const selectSessions = preparedRead<SessionRow>(root, 'order-sessions', `select id, ${SESSION_COLUMNS} from orders where id = any($1::uuid[])`);
     this.lookupSession = batchedLookup((orderIds) => selectSessions(orderIds), byId);
+    this.statements = orderStatements(root.getMetadata(Order));
   }
 
   private readonly lookupSession: (orderId: string) => Promise<SessionRow | undefined>;
@@ -134,8 +137,8 @@ export class OrdersRepository {
   }
 
   /** `SELECT … FOR UPDATE` scoped to the owner: another traveler's order is not found, like an unknown one. */
-  lockOwned(tx: DatabaseTransaction, orderId: string, userId: string): Promise<Order | null> {
-    return tx.em.findOne(Order, { id: orderId, userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  lockOwned(tx: StatementTransaction, orderId: string, userId: string): Promise<Order | null> {
+    return this.lockOne(tx, this.statements.lockOwned, [orderId, userId]);
   }
 
   /** An order by id, for operators (not scoped to a traveler). */
@@ -148,12 +151,48 @@ export class OrdersRepository {
   }
 
   /** `SELECT … FOR UPDATE` by id alone: operators and jobs act on any traveler's order. */
-  lockById(tx: DatabaseTransaction, orderId: string): Promise<Order | null> {
-    return tx.em.findOne(Order, { id: orderId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  lockById(tx: StatementTransaction, orderId: string): Promise<Order | null> {
+    return this.lockOne(tx, this.statements.lockById, [orderId]);
   }
 
-  lockByOutTradeNo(tx: DatabaseTransaction, outTradeNo: string): Promise<Order | null> {
-    return tx.em.findOne(Order, { outTradeNo }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  lockByOutTradeNo(tx: StatementTransaction, outTradeNo: string): Promise<Order | null> {
+    return this.lockOne(tx, this.statements.lockByOutTradeNo, [outTradeNo]);
+  }
+
+  /**
+   * The orders of the notifications a claim statement records, locked in one statement (in id order), keyed by
+   * notification id: null for an out_trade_no of no order; a notification recorded before is absent. Two
+   * notifications of one order share one object, so the second sees what the first changed. NOWAIT: an order
+   * another transaction holds fails the statement at once (55P03) instead of holding the whole group.
+   */
+  async lockClaimedByOutTradeNo(tx: StatementTransaction, claim: { sql: string; params: unknown[] }): Promise<Map<string, Order | null>> {
+    const rows = await tx.query<Record<string, unknown> & { claimedId: string; claimedOutTradeNo: string }>(
+      `with claim as (${claim.sql}),
+        locked as (select ${this.statements.columns} from orders where out_trade_no in (select out_trade_no from claim) order by id for update nowait)
+        select claim.id as "claimedId", claim.out_trade_no as "claimedOutTradeNo", locked.* from claim left join locked on locked."outTradeNo" = claim.out_trade_no`,
+      claim.params,
+    );
+    const orders = new Map<string, Order>();
+    const claimed = new Map<string, Order | null>();
+    for (const { claimedId, claimedOutTradeNo, ...row } of rows) {
+      if (row.id === null) {
+        claimed.set(claimedId, null);
+        continue;
+      }
+      const order = orders.get(claimedOutTradeNo) ?? orderFromRow(row, this.statements.dates);
+      orders.set(claimedOutTradeNo, order);
+      claimed.set(claimedId, order);
+    }
+    return claimed;
+  }
+
+  /**
+   * A locked order is a plain row, not an entity of a unit of work: every change to it is a statement of this
+   * repository, written at once (nothing is left for a flush to find).
+   */
+  private async lockOne(tx: StatementTransaction, sql: string, params: unknown[]): Promise<Order | null> {
+    const [row] = await tx.query(sql, params);
+    return row ? orderFromRow(row, this.statements.dates) : null;
   }
 
   /** A new order, its first history row and the answer stored under its Idempotency-Key, in one transaction. */
@@ -165,52 +204,64 @@ export class OrdersRepository {
   }
 
   /** Fields of a locked order that change without a status move (the prepared transaction, a session). */
-  update(order: Order, fields: Partial<Omit<Order, 'id' | 'status'>>): void {
+  async update(tx: StatementTransaction, order: Order, fields: Partial<Omit<Order, 'id' | 'status'>>): Promise<void> {
+    // The entity's own `onUpdate` rule: updated_at is the wall clock of the write.
+    const set = this.assignments({ ...fields, updatedAt: new Date() });
+    await tx.query(`update orders set ${set.sql} where id = ?`, [...set.values, order.id]);
     Object.assign(order, fields);
   }
 
   /** Appends to the audit history without changing the status (a session, a duplicate, a mismatch…). */
-  recordEvent(tx: DatabaseTransaction, order: Pick<Order, 'id' | 'status'>, event: OrderEvent): void {
-    this.appendHistory(tx, order.id, order.status, order.status, event);
+  async recordEvent(tx: StatementTransaction, order: Pick<Order, 'id' | 'status'>, event: OrderEvent): Promise<void> {
+    await tx.query(INSERT_HISTORY, [order.id, ...historyValues(order.status, order.status, event)]);
   }
 
   /**
    * Compare-and-set on the stored status, so a concurrent writer that got there first makes this a no-op
-   * (`false`); on success the history row is written in the same transaction.
+   * (`false`); on success the history row is written in the same statement.
    */
-  async transition(tx: DatabaseTransaction, order: Order, to: OrderStatus, event: OrderEvent, changes: Partial<PaymentFields> = {}): Promise<boolean> {
+  async transition(tx: StatementTransaction, order: Order, to: OrderStatus, event: OrderEvent, changes: Partial<PaymentFields> = {}): Promise<boolean> {
     const from = order.status;
     if (!canTransition(from, to)) return false;
-    const updated = await tx.em.nativeUpdate(Order, { id: order.id, status: from }, { status: to, updatedAt: event.now, ...changes });
-    if (updated !== 1) return false;
-    this.announceChange(tx, order.id);
-    await tx.em.refresh(order);
-    this.appendHistory(tx, order.id, from, to, event);
-    return true;
+    return this.compareAndSet(tx, order, { status: to, updatedAt: event.now, ...changes }, '', historyValues(from, to, event));
   }
 
   /**
    * Money arrived for an order that can no longer be delivered: its status stays (terminal states never move)
    * and it is flagged for a refund, through the same compare-and-set on the stored status.
    */
-  async flagPaidAfterCancel(tx: DatabaseTransaction, order: Order, event: OrderEvent, payment: PaymentFields): Promise<boolean> {
-    const updated = await tx.em.nativeUpdate(
-      Order,
-      { id: order.id, status: order.status, paidAfterCancel: false },
-      { ...payment, paidAfterCancel: true, updatedAt: event.now },
-    );
-    if (updated !== 1) return false;
+  flagPaidAfterCancel(tx: StatementTransaction, order: Order, event: OrderEvent, payment: PaymentFields): Promise<boolean> {
+    const changes = { ...payment, paidAfterCancel: true, updatedAt: event.now };
+    return this.compareAndSet(tx, order, changes, ' and not paid_after_cancel', historyValues(order.status, order.status, event));
+  }
+
+  /**
+   * One statement: the update where the stored status is still the one read under the lock, and its history row
+   * only if the update happened. The returned row replaces what was read, as a re-read would.
+   */
+  private async compareAndSet(tx: StatementTransaction, order: Order, changes: Partial<Order>, condition: string, history: unknown[]): Promise<boolean> {
+    const set = this.assignments(changes);
+    const sql = `with moved as (update orders set ${set.sql} where id = ? and status = ?${condition} returning ${this.statements.columns}),
+      history as (${INSERT_HISTORY_FROM_MOVED})
+      select * from moved`;
+    const [row] = await tx.query(sql, [...set.values, order.id, order.status, ...history]);
+    if (!row) return false;
     this.announceChange(tx, order.id);
-    await tx.em.refresh(order);
-    this.recordEvent(tx, order, event);
+    Object.assign(order, orderFromRow(row, this.statements.dates));
     return true;
+  }
+
+  /** `"trade_state" = ?, …` for entity fields, with their values in the same order. */
+  private assignments(fields: Partial<Order>): { sql: string; values: unknown[] } {
+    const names = Object.keys(fields) as (keyof Order)[];
+    return { sql: names.map((name) => `"${this.statements.columnOf[name]}" = ?`).join(', '), values: names.map((name) => fields[name] ?? null) };
   }
 
   /**
    * The trigger announces the change to every instance at commit; this instance also drops its own entry right
    * after its commit, so whoever wrote here reads the new status at once (the notification arrives a moment later).
    */
-  private announceChange(tx: DatabaseTransaction, orderId: string): void {
+  private announceChange(tx: StatementTransaction, orderId: string): void {
     tx.afterCommit(() => this.statusCache.invalidate(orderId));
   }
 
@@ -228,4 +279,36 @@ export class OrdersRepository {
       }),
     );
   }
+}
+
+const HISTORY_COLUMNS = 'order_id, event, from_status, to_status, source, notification_id, detail, created_at';
+const INSERT_HISTORY = `insert into payment_status_history (${HISTORY_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?::jsonb, ?)`;
+const INSERT_HISTORY_FROM_MOVED = `insert into payment_status_history (${HISTORY_COLUMNS}) select id, ?, ?, ?, ?, ?, ?::jsonb, ? from moved`;
+
+/** A history row's values after its order id, in HISTORY_COLUMNS order. */
+function historyValues(from: OrderStatus, to: OrderStatus, event: OrderEvent): unknown[] {
+  const detail = event.detail === undefined ? null : JSON.stringify(event.detail);
+  return [event.event, from, to, event.source, event.notificationId ?? null, detail, event.now];
+}
+
+/**
+ * Nulls become absent fields and timestamps Dates, as on the entity (the ORM's connections hand timestamps over
+ * as text, for its own hydration).
+ */
+function orderFromRow(row: Record<string, unknown>, dates: ReadonlySet<string>): Order {
+  const order: Record<string, unknown> = {};
+  for (const key in row) {
+    const value = row[key];
+    if (value !== null) order[key] = dates.has(key) ? new Date(value as string) : value;
+  }
+  return order as unknown as Order;
+}
+
+/** The statements that read an order, built once from the entity's mapping: each column arrives under its property name. */
+function orderStatements(meta: EntityMetadata<Order>) {
+  const columnOf = Object.fromEntries(meta.props.map((prop) => [prop.name, prop.fieldNames[0]])) as Record<keyof Order, string>;
+  const columns = meta.props.map((prop) => `"${prop.fieldNames[0]}" as "${prop.name}"`).join(', ');
+  const lock = (where: string) => `select ${columns} from orders where ${where} for update`;
+  const dates = new Set(meta.props.filter((prop) => prop.runtimeType === 'Date').map((prop) => prop.name));
+  return { columnOf, columns, dates, lockOwned: lock('id = ? and user_id = ?'), lockById: lock('id = ?'), lockByOutTradeNo: lock('out_trade_no = ?') };
 }

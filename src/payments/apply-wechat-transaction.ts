@@ -1,7 +1,7 @@
 import type { Logger } from '../observability/logger';
 import { isPaidInTime } from '../orders/order-status-rules';
 import type { OrderEvent, OrdersRepository } from '../orders/orders-repository';
-import type { DatabaseTransaction } from '../persistence/database-transactions';
+import type { StatementTransaction } from '../persistence/database-transactions';
 import type { Order } from '../persistence/entities/order';
 import type { HistorySource } from '../persistence/entities/payment-status-history';
 import { maskOpenid, type WechatTransaction } from '../wechatpay-sdk';
@@ -40,7 +40,7 @@ const PAID_STATES = new Set(['SUCCESS', 'REFUND']);
  */
 export async function applyWechatTransaction(
   deps: ApplyTransactionDeps,
-  tx: DatabaseTransaction,
+  tx: StatementTransaction,
   order: Order,
   transaction: WechatTransaction,
   origin: TransactionOrigin,
@@ -54,7 +54,7 @@ export async function applyWechatTransaction(
       { orderId: order.id, mismatches, payer: maskOpenid(transaction.payer?.openid), source: origin.source },
       'WeChat transaction disagrees with our records: not marking paid',
     );
-    deps.orders.recordEvent(tx, order, {
+    await deps.orders.recordEvent(tx, order, {
       ...event,
       event: 'transaction_mismatch',
       detail: { mismatches, amount: transaction.amount, transaction_id: transaction.transaction_id },
@@ -64,7 +64,7 @@ export async function applyWechatTransaction(
   if (paid) return { outcome: await applyPaid(deps, tx, order, transaction, event), mismatches };
   // A notification only ever announces success; anything else in one is recorded, never acted on.
   if (origin.source === 'webhook') {
-    deps.orders.recordEvent(tx, order, { ...event, event: 'notification_not_success', detail: { trade_state: transaction.trade_state } });
+    await deps.orders.recordEvent(tx, order, { ...event, event: 'notification_not_success', detail: { trade_state: transaction.trade_state } });
     return { outcome: 'not_success', mismatches };
   }
   return { outcome: await applyUnpaid(deps, tx, order, transaction, event), mismatches };
@@ -73,7 +73,7 @@ export async function applyWechatTransaction(
 const IDENTITY_FIELDS = new Set(['mchid', 'appid', 'out_trade_no']);
 
 /** A queried answer without money: PAYERROR fails the order, CLOSED and REVOKED cancel it, the rest wait. */
-async function applyUnpaid(deps: ApplyTransactionDeps, tx: DatabaseTransaction, order: Order, transaction: WechatTransaction, event: Event) {
+async function applyUnpaid(deps: ApplyTransactionDeps, tx: StatementTransaction, order: Order, transaction: WechatTransaction, event: Event) {
   const tradeState = transaction.trade_state;
   const detail = { trade_state: tradeState, trade_state_desc: transaction.trade_state_desc };
   if (tradeState === 'PAYERROR') {
@@ -84,11 +84,11 @@ async function applyUnpaid(deps: ApplyTransactionDeps, tx: DatabaseTransaction, 
     return moved ? 'cancelled' : 'still_open';
   }
   // NOTPAY, USERPAYING (the traveler is entering a password), ACCEPT: nothing happened yet; no history row.
-  if (order.status === 'pending' && order.tradeState !== tradeState) deps.orders.update(order, { tradeState });
+  if (order.status === 'pending' && order.tradeState !== tradeState) await deps.orders.update(tx, order, { tradeState });
   return 'still_open';
 }
 
-async function applyPaid(deps: ApplyTransactionDeps, tx: DatabaseTransaction, order: Order, transaction: WechatTransaction, event: Event) {
+async function applyPaid(deps: ApplyTransactionDeps, tx: StatementTransaction, order: Order, transaction: WechatTransaction, event: Event) {
   const refunded = transaction.trade_state === 'REFUND';
   const detail = { transaction_id: transaction.transaction_id, ...(refunded && { trade_state: 'REFUND', refund_noted: true }) };
   const payment = { tradeState: transaction.trade_state, wechatTransactionId: transaction.transaction_id, paidAt: paidAtOf(transaction, event.now) };
@@ -108,18 +108,25 @@ async function applyPaid(deps: ApplyTransactionDeps, tx: DatabaseTransaction, or
  * Money WeChat already told us about. A notification leaves a row (its id is the audit trail); a query that only
  * repeats what is stored leaves none, so the reconciler and expiry add a row per real change only.
  */
-function confirmPaid(deps: ApplyTransactionDeps, tx: DatabaseTransaction, order: Order, event: Event, detail: Record<string, unknown>, refunded: boolean) {
+async function confirmPaid(
+  deps: ApplyTransactionDeps,
+  tx: StatementTransaction,
+  order: Order,
+  event: Event,
+  detail: Record<string, unknown>,
+  refunded: boolean,
+) {
   if (refunded && order.tradeState !== 'REFUND') {
-    deps.orders.update(order, { tradeState: 'REFUND' });
-    deps.orders.recordEvent(tx, order, { ...event, event: 'refund_noted', detail });
+    await deps.orders.update(tx, order, { tradeState: 'REFUND' });
+    await deps.orders.recordEvent(tx, order, { ...event, event: 'refund_noted', detail });
   } else if (event.source === 'webhook') {
-    deps.orders.recordEvent(tx, order, { ...event, event: 'payment_confirmed_again', detail });
+    await deps.orders.recordEvent(tx, order, { ...event, event: 'payment_confirmed_again', detail });
   }
   return 'already_paid' as const;
 }
 
 /** WeChat confirmed our close (204): the transaction can no longer be paid, so the lapsed order is cancelled. */
-export async function applyConfirmedClose(deps: ApplyTransactionDeps, tx: DatabaseTransaction, order: Order, origin: TransactionOrigin): Promise<boolean> {
+export async function applyConfirmedClose(deps: ApplyTransactionDeps, tx: StatementTransaction, order: Order, origin: TransactionOrigin): Promise<boolean> {
   const event = { source: origin.source, now: origin.now, event: 'transaction_closed', detail: { out_trade_no: order.outTradeNo, trade_state: 'CLOSED' } };
   return deps.orders.transition(tx, order, 'cancelled', event, { tradeState: 'CLOSED' });
 }
@@ -127,7 +134,7 @@ export async function applyConfirmedClose(deps: ApplyTransactionDeps, tx: Databa
 /** A lapsed order that never got a transaction: nothing to ask WeChat, cancelled at once. */
 export async function applyLapsedWithoutTransaction(
   deps: ApplyTransactionDeps,
-  tx: DatabaseTransaction,
+  tx: StatementTransaction,
   order: Order,
   origin: TransactionOrigin,
 ): Promise<boolean> {

@@ -65,7 +65,7 @@ function storedSessionIfFresh(order: Pick<Order, 'paymentParams' | 'paymentReque
 }
 
 /** The transaction's identity and exact body, chosen once; every later prepay call re-sends this string. */
-function prepareTransaction(deps: PaymentSessionDeps, order: Order, traveler: Traveler): void {
+async function prepareTransaction(deps: PaymentSessionDeps, tx: DatabaseTransaction, order: Order, traveler: Traveler): Promise<void> {
   const request: JsapiPrepayRequest = {
     appid: deps.merchant.appId,
     mchid: deps.merchant.mchId,
@@ -76,7 +76,12 @@ function prepareTransaction(deps: PaymentSessionDeps, order: Order, traveler: Tr
     amount: { total: order.amount, currency: 'CNY' },
     payer: { openid: traveler.openid },
   };
-  deps.orders.update(order, { outTradeNo: request.out_trade_no, prepayRequest: JSON.stringify(request), payerOpenid: traveler.openid, tradeState: 'NOTPAY' });
+  await deps.orders.update(tx, order, {
+    outTradeNo: request.out_trade_no,
+    prepayRequest: JSON.stringify(request),
+    payerOpenid: traveler.openid,
+    tradeState: 'NOTPAY',
+  });
 }
 
 /**
@@ -108,8 +113,8 @@ async function reuseOrPrepare(deps: PaymentSessionDeps, orderId: string, travele
     const stored = storedSessionIfFresh(order, now, deps.reuseSeconds);
     if (stored) return { done: stored };
     if (!order.outTradeNo) {
-      prepareTransaction(deps, order, traveler);
-      deps.orders.recordEvent(tx, order, { event: 'transaction_prepared', source: 'api', now, detail: { out_trade_no: order.outTradeNo } });
+      await prepareTransaction(deps, tx, order, traveler);
+      await deps.orders.recordEvent(tx, order, { event: 'transaction_prepared', source: 'api', now, detail: { out_trade_no: order.outTradeNo } });
     }
     return { order };
   });
@@ -131,8 +136,8 @@ async function requestPrepay(deps: PaymentSessionDeps, orderId: string, traveler
     const now = deps.clock();
     const renewal = Boolean(order.wechatPrepayId);
     const params = JSON.stringify(deps.jsapi.buildMiniProgramPayment(prepayId, now));
-    deps.orders.update(order, { wechatPrepayId: prepayId, paymentParams: params, paymentRequestedAt: now, tradeState: 'NOTPAY' });
-    deps.orders.recordEvent(tx, order, {
+    await deps.orders.update(tx, order, { wechatPrepayId: prepayId, paymentParams: params, paymentRequestedAt: now, tradeState: 'NOTPAY' });
+    await deps.orders.recordEvent(tx, order, {
       event: renewal ? 'session_renewed' : 'session_created',
       source: 'api',
       now,

@@ -1,60 +1,22 @@
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
-import type { OrdersRepository } from '../orders/orders-repository';
-import type { DatabaseTransactions } from '../persistence/database-transactions';
-import {
-  parseWechatPayNotification,
-  readHeader,
-  type WechatPayHeaders,
-  type WechatPayNotificationEnvelope,
-  type WechatPayVerificationKeys,
-  type WechatTransaction,
-} from '../wechatpay-sdk';
-import { applyWechatTransaction, type TransactionOutcome } from './apply-wechat-transaction';
-import type { PaymentNotificationsRepository } from './payment-notifications-repository';
-import { FAILED, HANDLED, processClaimedNotification, REFUSED, type NotificationAnswer } from './process-claimed-notification';
+import { parseWechatPayNotification, readHeader, type WechatPayHeaders, type WechatPayVerificationKeys } from '../wechatpay-sdk';
+import type { AppliedNotification, ApplyNotificationDeps, NotificationOutcome, VerifiedNotification } from './apply-payment-notification';
+import { FAILED, HANDLED, REFUSED, type NotificationAnswer } from './process-claimed-notification';
 
-export type { NotificationAnswer };
+export type { NotificationAnswer, NotificationOutcome };
 
-export type NotificationOutcome = TransactionOutcome | 'duplicate' | 'unknown_order' | 'ignored_event';
-
-export interface HandleNotificationDeps {
-  orders: OrdersRepository;
-  notifications: PaymentNotificationsRepository;
-  transactions: DatabaseTransactions;
+export interface HandleNotificationDeps extends ApplyNotificationDeps {
   keys: WechatPayVerificationKeys;
   merchant: { appId: string; mchId: string; apiV3Key: string };
   metrics: Metrics;
   clock: () => Date;
+  /** Applies a verified notification, in a group with those that arrive with it (see group-commit-queue.ts). */
+  applyNotification: (notification: VerifiedNotification) => Promise<AppliedNotification>;
 }
 
-/**
- * One database transaction per verified notification: claim its id (redeliveries stop here), lock the order,
- * and hand the transaction to the one function that applies WeChat's word to an order.
- */
-async function applyNotification(
-  deps: HandleNotificationDeps,
-  logger: Logger,
-  envelope: WechatPayNotificationEnvelope,
-  transaction: WechatTransaction,
-  now: Date,
-): Promise<NotificationOutcome> {
-  const claim = { id: envelope.id, eventType: envelope.event_type, outTradeNo: transaction.out_trade_no, now };
-  return processClaimedNotification(deps, claim, async (tx): Promise<Exclude<NotificationOutcome, 'duplicate'>> => {
-    if (envelope.event_type !== 'TRANSACTION.SUCCESS') return 'ignored_event';
-    const order = await deps.orders.lockByOutTradeNo(tx, transaction.out_trade_no);
-    if (!order) return 'unknown_order';
-    const applied = await applyWechatTransaction({ orders: deps.orders, merchant: deps.merchant, logger }, tx, order, transaction, {
-      source: 'webhook',
-      now,
-      notificationId: envelope.id,
-    });
-    for (const field of applied.mismatches) deps.metrics.notificationsMismatch.inc({ field });
-    return applied.outcome;
-  });
-}
-
-function countOutcome(metrics: Metrics, outcome: NotificationOutcome): void {
+function countOutcome(metrics: Metrics, { outcome, mismatches }: AppliedNotification): void {
+  for (const field of mismatches) metrics.notificationsMismatch.inc({ field });
   if (outcome === 'duplicate') metrics.notificationsDuplicate.inc();
   if (outcome === 'applied') metrics.notificationsApplied.inc();
   if (outcome === 'paid_after_cancel') metrics.paidAfterCancel.inc();
@@ -78,9 +40,9 @@ export async function handlePaymentNotification(
   }
   deps.metrics.notificationsVerified.inc();
   try {
-    const outcome = await applyNotification(deps, logger, parsed.envelope, parsed.transaction, now);
-    countOutcome(deps.metrics, outcome);
-    logger.info({ notificationId: parsed.envelope.id, outcome }, 'WeChat Pay notification processed');
+    const applied = await deps.applyNotification({ envelope: parsed.envelope, transaction: parsed.transaction, now, logger });
+    countOutcome(deps.metrics, applied);
+    logger.info({ notificationId: parsed.envelope.id, outcome: applied.outcome }, 'WeChat Pay notification processed');
     return HANDLED;
   } catch (err) {
     logger.error({ err, notificationId: parsed.envelope.id }, 'WeChat Pay notification processing failed');

@@ -6,6 +6,8 @@ import type { DatabaseTransactions } from '../persistence/database-transactions'
 import { worstCaseCallMs, type JsapiService, type WechatPayHeaders, type WechatPayVerificationKeys } from '../wechatpay-sdk';
 import { createPaymentSession, type PaymentSession } from './create-payment-session';
 import { getPaymentStatus, type PaymentStatus } from './get-payment-status';
+import { applyPaymentNotification, applyPaymentNotificationGroup, type AppliedNotification, type VerifiedNotification } from './apply-payment-notification';
+import { GroupCommitQueue } from './group-commit-queue';
 import { handlePaymentNotification, type NotificationAnswer } from './handle-payment-notification';
 import type { PaymentNotificationsRepository } from './payment-notifications-repository';
 import type { PaymentJobs } from './payment-jobs';
@@ -35,11 +37,27 @@ export interface PaymentsService {
   handleNotification(headers: WechatPayHeaders, rawBody: Buffer, logger: Logger): Promise<NotificationAnswer>;
 }
 
+/**
+ * Concurrent notifications share a transaction, a few transactions at a time: each statement's round trip to
+ * PostgreSQL, not the database, is what a notification costs, and a group pays it once for all its members.
+ */
+const NOTIFICATION_GROUP_SIZE = 32;
+const NOTIFICATION_GROUPS_IN_FLIGHT = 4;
+
 /** Built once at start: the per-order queue and the lock timeout live as long as the service. */
 export function createPaymentsService(deps: PaymentsServiceDeps): PaymentsService {
   const queue = new PerOrderQueue();
   // A waiter must outlast the holder's WeChat call (timeouts, retries, backoff), plus a margin for the database.
   const lockTimeoutMs = worstCaseCallMs(deps.merchant.timeoutMs) + 2000;
+  const notificationGroups = new GroupCommitQueue<VerifiedNotification, AppliedNotification>({
+    maxSize: NOTIFICATION_GROUP_SIZE,
+    maxInFlight: NOTIFICATION_GROUPS_IN_FLIGHT,
+    applyGroup: (notifications) => applyPaymentNotificationGroup(deps, notifications),
+    applyOne: (notification) => applyPaymentNotification(deps, notification),
+  });
+  // Only successes are grouped; any other event type is recorded alone, as `ignored_event`.
+  const applyNotification = (notification: VerifiedNotification) =>
+    notification.envelope.event_type === 'TRANSACTION.SUCCESS' ? notificationGroups.submit(notification) : applyPaymentNotification(deps, notification);
   return {
     async createSession(traveler, request, logger) {
       const sessionDeps = { ...deps, logger, queue, lockTimeoutMs, reuseSeconds: deps.sessionReuseSeconds };
@@ -52,7 +70,7 @@ export function createPaymentsService(deps: PaymentsServiceDeps): PaymentsServic
       return getPaymentStatus(deps.orders, traveler, orderId, deps.paymentJobs.nudgeReconciler);
     },
     handleNotification(headers, rawBody, logger) {
-      return handlePaymentNotification(deps, logger, headers, rawBody);
+      return handlePaymentNotification({ ...deps, applyNotification }, logger, headers, rawBody);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { DatabaseTransaction, DatabaseTransactions } from '../persistence/database-transactions';
+import type { StatementTransaction, TransactionRunner } from '../persistence/database-transactions';
 import type { PaymentNotificationsRepository } from './payment-notifications-repository';
 
 /** What to answer WeChat: 204 when handled, 4xx/5xx (with WeChat's body shape) to make it retry or stop. */
@@ -11,18 +11,18 @@ export const REFUSED: NotificationAnswer = { status: 401, body: { code: 'FAIL', 
 export const FAILED: NotificationAnswer = { status: 500, body: { code: 'FAIL', message: 'processing failed' } };
 
 // Answer within WeChat's 5 s even when a session or refund request holds the order; a 500 makes WeChat retry.
-const NOTIFICATION_LOCK_TIMEOUT_MS = 3000;
+export const NOTIFICATION_LOCK_TIMEOUT_MS = 3000;
 
 /**
  * One database transaction per verified notification, payment or refund: claim its id in the deduplication store
  * (a redelivery stops there), apply it, and record what it did, all or nothing.
  */
-export function processClaimedNotification<Outcome extends string>(
-  deps: { transactions: DatabaseTransactions; notifications: PaymentNotificationsRepository },
+export function processClaimedNotification<Tx extends StatementTransaction, Outcome extends string>(
+  deps: { run: TransactionRunner<Tx>; notifications: PaymentNotificationsRepository },
   notification: { id: string; eventType: string; outTradeNo: string; now: Date },
-  apply: (tx: DatabaseTransaction) => Promise<Outcome>,
+  apply: (tx: Tx) => Promise<Outcome>,
 ): Promise<Outcome | 'duplicate'> {
-  return deps.transactions.run(
+  return deps.run(
     async (tx) => {
       if (!(await deps.notifications.claim(tx, notification))) return 'duplicate' as const;
       const outcome = await apply(tx);

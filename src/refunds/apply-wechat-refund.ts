@@ -66,7 +66,7 @@ export async function applyWechatRefund(
   const mismatches = findMismatches(order, refund, observed);
   if (mismatches.length > 0) {
     deps.logger.error({ orderId: order.id, refundId: refund.id, mismatches, source: origin.source }, 'WeChat refund disagrees with our records: not applied');
-    deps.orders.recordEvent(tx, order, {
+    await deps.orders.recordEvent(tx, order, {
       event: 'refund_mismatch',
       source: origin.source,
       now: origin.now,

@@ -88,7 +88,7 @@ function reserveRefund(deps: RefundDeps, input: CreateRefundInput, requestHash: 
     const now = deps.clock();
     const refund = buildRefund(deps, order, input, requestHash, now);
     await deps.refunds.insert(tx, refund);
-    deps.orders.recordEvent(tx, order, {
+    await deps.orders.recordEvent(tx, order, {
       event: 'refund_requested',
       source: input.source,
       now,

@@ -35,12 +35,13 @@ async function applyNotification(
 ): Promise<RefundNotificationOutcome> {
   const known = await deps.refunds.findByOutRefundNo(notice.out_refund_no);
   const claim = { id: envelope.id, eventType: envelope.event_type, outTradeNo: notice.out_trade_no, now };
-  return processClaimedNotification(deps, claim, async (tx): Promise<Exclude<RefundNotificationOutcome, 'duplicate'>> => {
+  const run = deps.transactions.run;
+  return processClaimedNotification({ run, notifications: deps.notifications }, claim, async (tx): Promise<Exclude<RefundNotificationOutcome, 'duplicate'>> => {
     if (!known) return 'unknown_refund';
     const { order, refund } = await lockOrderAndRefund(deps, tx, known);
     const origin = { source: 'webhook' as const, now, notificationId: envelope.id };
     if (notice.mchid !== deps.merchant.mchId) {
-      deps.orders.recordEvent(tx, order, { ...origin, event: 'refund_mismatch', detail: { refund_id: refund.id, mismatches: ['mchid'] } });
+      await deps.orders.recordEvent(tx, order, { ...origin, event: 'refund_mismatch', detail: { refund_id: refund.id, mismatches: ['mchid'] } });
       return 'mismatch';
     }
     return (await applyWechatRefund(deps, tx, order, refund, observeRefundNotice(notice), origin)).outcome;

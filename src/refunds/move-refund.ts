@@ -39,7 +39,7 @@ export async function moveRefund(
   const from = refund.status;
   if (!canMoveRefund(from, to)) return false;
   if (!(await deps.refunds.transition(tx, refund, to, origin.now, changes))) return false;
-  deps.orders.recordEvent(tx, order, {
+  await deps.orders.recordEvent(tx, order, {
     event: `refund_${to.toLowerCase()}`,
     source: origin.source,
     now: origin.now,

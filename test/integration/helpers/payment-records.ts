@@ -66,15 +66,24 @@ export async function waitForRecords(
  * insert of this order raise, after the claim and the status update ran in the same transaction. The counter is a
  * sequence because `nextval` survives the rollback the exception causes. Returns the cleanup.
  */
-export async function failFirstPaymentSucceededInsert(stack: TestStack, orderId: string): Promise<() => Promise<void>> {
+export function failFirstPaymentSucceededInsert(stack: TestStack, orderId: string): Promise<() => Promise<void>> {
+  return failPaymentSucceededInserts(stack, orderId, 'first');
+}
+
+/** Every `payment_succeeded` insert for the order fails: a notification of it can never be applied. */
+export function failEveryPaymentSucceededInsert(stack: TestStack, orderId: string): Promise<() => Promise<void>> {
+  return failPaymentSucceededInserts(stack, orderId, 'every');
+}
+
+async function failPaymentSucceededInserts(stack: TestStack, orderId: string, which: 'first' | 'every'): Promise<() => Promise<void>> {
   if (!/^[0-9a-f-]{36}$/.test(orderId)) throw new Error(`not a uuid: ${orderId}`);
   const name = `webhook_fault_${orderId.replace(/-/g, '')}`;
   const connection = stack.database.em.getConnection();
   await connection.execute(`create sequence "${name}"`);
   await connection.execute(`create function "${name}"() returns trigger language plpgsql as $$
     begin
-      if new.order_id = '${orderId}'::uuid and new.event = 'payment_succeeded' and nextval('"${name}"') = 1 then
-        raise exception 'injected fault: first payment_succeeded row of order ${orderId}';
+      if new.order_id = '${orderId}'::uuid and new.event = 'payment_succeeded' and (nextval('"${name}"') = 1 or ${which === 'every'}) then
+        raise exception 'injected fault: ${which} payment_succeeded row of order ${orderId}';
       end if;
       return new;
     end $$`);
