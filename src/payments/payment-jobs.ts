@@ -1,6 +1,7 @@
 import { defineJob } from '../jobs/job-definition';
 import type { JobQueue } from '../jobs/job-queue';
 import type { Logger } from '../observability/logger';
+import { WindowCounts } from '../rate-limits/window-counts';
 import { reconcileDelayMs } from './reconcile-schedule';
 
 /** One step of an order's query chain; stately: at most one queued and one running per order. */
@@ -43,11 +44,14 @@ export interface PaymentJobs {
 // Polls of many open orders must not flood the queue's few connections: a session's own job would wait behind
 // the backlog. Nudges beyond this many in flight are dropped; the schedule still runs, and the next poll nudges.
 const MAX_NUDGES_IN_FLIGHT = 32;
-const MAX_REMEMBERED_NUDGES = 50_000;
 
-export function createPaymentJobs(jobs: JobQueue, options: { scheduleMs: readonly number[]; nudgeSeconds: number; logger: Logger }): PaymentJobs {
-  // Debounced here first (the queue debounces again across instances): one send per order per window.
-  const lastNudgeAt = new Map<string, number>();
+export function createPaymentJobs(
+  jobs: JobQueue,
+  options: { scheduleMs: readonly number[]; nudgeSeconds: number; logger: Logger; now?: () => number },
+): PaymentJobs {
+  // Debounced here first (the queue debounces again across instances): one send per order per window, and only
+  // the orders nudged in the last two windows are remembered.
+  const nudged = new WindowCounts(1, options.nudgeSeconds * 1000, options.now);
   let nudgesInFlight = 0;
   const sendStep = async (orderId: string, attempt: number) => {
     const startAfter = reconcileDelayMs(options.scheduleMs, attempt) / 1000;
@@ -57,10 +61,7 @@ export function createPaymentJobs(jobs: JobQueue, options: { scheduleMs: readonl
     startReconciling: (orderId) => sendStep(orderId, 0),
     continueReconciling: (orderId, attempt) => sendStep(orderId, attempt + 1),
     nudgeReconciler(orderId) {
-      const now = Date.now();
-      if (now - (lastNudgeAt.get(orderId) ?? -Infinity) < options.nudgeSeconds * 1000 || nudgesInFlight >= MAX_NUDGES_IN_FLIGHT) return;
-      if (lastNudgeAt.size >= MAX_REMEMBERED_NUDGES) lastNudgeAt.clear();
-      lastNudgeAt.set(orderId, now);
+      if (nudgesInFlight >= MAX_NUDGES_IN_FLIGHT || nudged.hit(orderId) !== 0) return;
       nudgesInFlight++;
       jobs
         .send(reconcileNudgeJob, { orderId }, { debounce: { key: orderId, seconds: options.nudgeSeconds } })

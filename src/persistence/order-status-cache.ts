@@ -19,6 +19,17 @@ export interface OrderStatusCacheOptions {
   now?: () => number;
 }
 
+/** An entry as kept: one flat object per order (a Date and a wrapper per entry cost more than the rest together). */
+interface KeptStatus {
+  userId: string;
+  status: OrderStatus;
+  lockExpireAtMs: number;
+  outTradeNo: string | undefined;
+  refundAmount: number;
+  refundedAmount: number;
+  storedAt: number;
+}
+
 interface Reading {
   stale: boolean;
   readers: number;
@@ -31,7 +42,9 @@ interface Reading {
  * the database until it listens again. A read that overlaps a change is answered but not kept.
  */
 export class OrderStatusCache {
-  private readonly entries = new Map<string, { value: CachedOrderStatus; storedAt: number }>();
+  private readonly entries = new Map<string, KeptStatus>();
+  /** One string per status rather than one per entry (each row read brings its own copy). */
+  private readonly statuses = new Map<string, OrderStatus>();
   private readonly reading = new Map<string, Reading>();
   private listening = false;
   private generation = 0;
@@ -67,7 +80,7 @@ export class OrderStatusCache {
   async read(orderId: string, load: () => Promise<CachedOrderStatus | null>): Promise<CachedOrderStatus | null> {
     if (this.options.maxEntries === 0 || !this.listening) return load();
     const hit = this.entries.get(orderId);
-    if (hit && this.now() - hit.storedAt < this.options.maxAgeMs) return hit.value;
+    if (hit && this.now() - hit.storedAt < this.options.maxAgeMs) return answer(hit);
     if (hit) this.entries.delete(orderId);
     return this.loadAndKeep(orderId, load);
   }
@@ -89,9 +102,24 @@ export class OrderStatusCache {
 
   private keep(orderId: string, value: CachedOrderStatus): void {
     this.entries.delete(orderId);
-    this.entries.set(orderId, { value, storedAt: this.now() });
+    this.entries.set(flatCopy(orderId), {
+      userId: value.userId,
+      status: this.oneStringFor(value.status),
+      lockExpireAtMs: value.lockExpireAt.getTime(),
+      outTradeNo: value.outTradeNo,
+      refundAmount: value.refundAmount,
+      refundedAmount: value.refundedAmount,
+      storedAt: this.now(),
+    });
     // Bounded: the oldest entry goes first (a Map iterates in insertion order).
     if (this.entries.size > this.options.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+  }
+
+  private oneStringFor(status: OrderStatus): OrderStatus {
+    const known = this.statuses.get(status);
+    if (known) return known;
+    this.statuses.set(status, status);
+    return status;
   }
 
   private dropAll(): void {
@@ -99,4 +127,19 @@ export class OrderStatusCache {
     this.entries.clear();
     for (const reading of this.reading.values()) reading.stale = true;
   }
+}
+
+function answer(kept: KeptStatus): CachedOrderStatus {
+  const { userId, status, refundAmount, refundedAmount, outTradeNo } = kept;
+  const value: CachedOrderStatus = { userId, status, lockExpireAt: new Date(kept.lockExpireAtMs), refundAmount, refundedAmount };
+  if (outTradeNo !== undefined) value.outTradeNo = outTradeNo;
+  return value;
+}
+
+/**
+ * The order id as a string of its own. The caller's is often a slice of the request path (a route parameter), and
+ * a kept slice keeps the whole path alive with it.
+ */
+function flatCopy(orderId: string): string {
+  return Buffer.from(orderId, 'utf8').toString('utf8');
 }

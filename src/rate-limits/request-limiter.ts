@@ -1,7 +1,8 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateLimit, RateLimitStore } from '../config/env';
 import { rateLimited } from '../errors/app-error';
+import { WindowCounts } from './window-counts';
 
 export interface RequestLimit extends RateLimit {
   /** Names the counters in the store (`rate_limits.key` starts with it) and the `limit` metric label. */
@@ -21,12 +22,20 @@ export interface LimiterStore {
   knex: Knex;
 }
 
-function createStoreLimiter(store: LimiterStore, keyPrefix: string, points: number, duration: number): RateLimiterAbstract {
-  if (store.kind === 'memory') return new RateLimiterMemory({ keyPrefix, points, duration });
+/** Answers 0 for a request within the key's budget, else the milliseconds until the key's window closes. */
+type CountRequest = (key: string) => Promise<number>;
+
+function countInMemory(limit: RequestLimit): CountRequest {
+  const counts = new WindowCounts(limit.points, limit.durationSeconds * 1000);
+  return async (key) => counts.hit(key);
+}
+
+function countInPostgres(knex: Knex, limit: RequestLimit): CountRequest {
+  const { name: keyPrefix, points, durationSeconds: duration } = limit;
   // Shared by every instance through the `rate_limits` table (a migration creates it); if PostgreSQL is
   // unreachable, each instance keeps limiting on its own instead of failing the request.
-  return new RateLimiterPostgres({
-    storeClient: store.knex,
+  const limiter = new RateLimiterPostgres({
+    storeClient: knex,
     storeType: 'knex',
     tableName: 'rate_limits',
     tableCreated: true,
@@ -35,20 +44,26 @@ function createStoreLimiter(store: LimiterStore, keyPrefix: string, points: numb
     duration,
     insuranceLimiter: new RateLimiterMemory({ keyPrefix: `${keyPrefix}-insurance`, points, duration }),
   });
+  return async (key) => {
+    try {
+      await limiter.consume(key);
+      return 0;
+    } catch (res) {
+      if (res instanceof RateLimiterRes) return Math.max(1, res.msBeforeNext);
+      throw res;
+    }
+  };
 }
 
 export function createRequestLimiter(store: LimiterStore, limit: RequestLimit, onLimited: (name: string) => void = () => {}): RequestLimiter {
-  const limiter = createStoreLimiter(store, limit.name, limit.points, limit.durationSeconds);
+  const count = store.kind === 'memory' ? countInMemory(limit) : countInPostgres(store.knex, limit);
   return {
     name: limit.name,
     async consume(key) {
-      try {
-        await limiter.consume(key);
-      } catch (res) {
-        if (!(res instanceof RateLimiterRes)) throw res;
-        onLimited(limit.name);
-        throw rateLimited(Math.max(1, Math.ceil(res.msBeforeNext / 1000)), limit.detail);
-      }
+      const msBeforeNext = await count(key);
+      if (msBeforeNext === 0) return;
+      onLimited(limit.name);
+      throw rateLimited(Math.max(1, Math.ceil(msBeforeNext / 1000)), limit.detail);
     },
   };
 }

@@ -29,6 +29,20 @@ describe('nudging the reconciler from status polls', () => {
     });
   });
 
+  describe('given the same order polled again once the window has passed', () => {
+    it('sends a second nudge', () => {
+      const clock = { now: 0 };
+      const { queue, sent } = recordingQueue();
+      const jobs = createPaymentJobs(queue, { ...options, now: () => clock.now });
+      jobs.nudgeReconciler('order-1');
+      clock.now = 4999;
+      jobs.nudgeReconciler('order-1');
+      clock.now = 5000;
+      jobs.nudgeReconciler('order-1');
+      expect(sent).toHaveLength(2);
+    });
+  });
+
   describe('given many open orders polled while the queue is slow', () => {
     it('keeps at most 32 nudges in flight, and sends again once they are answered', async () => {
       const { queue, sent, answerAll } = recordingQueue();

@@ -24,6 +24,13 @@ describe('order status cache', () => {
       expect(load).toHaveBeenCalledTimes(1);
     });
 
+    it('answers what was loaded, its trade number, lock expiry and refund totals included', async () => {
+      const cache = trustedCache();
+      const requested: CachedOrderStatus = { ...pending, outTradeNo: 'T20261201101500000001', refundAmount: 300, refundedAmount: 100 };
+      await cache.read('o1', counting(requested));
+      expect(await cache.read('o1', counting(null))).toEqual(requested);
+    });
+
     it('loads again after the order is announced as changed', async () => {
       const cache = trustedCache();
       await cache.read('o1', counting(pending));
