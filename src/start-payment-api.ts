@@ -6,6 +6,7 @@ import { startMetricsServer } from './http/metrics-server';
 import { formatDoctorReport, runWechatPayDoctor } from './operations/wechat-pay-doctor';
 import type { Logger } from './observability/logger';
 import { connectOrm, migrate, type Orm } from './persistence/orm';
+import { statusCacheHeapProblem } from './persistence/status-cache-heap-check';
 import { startStatusCache, type RunningStatusCache } from './persistence/start-status-cache';
 
 export interface PaymentApiOptions {
@@ -99,6 +100,8 @@ export async function openApplication(options: PaymentApiOptions, runsJobs: bool
 export async function startPaymentApi(options: PaymentApiOptions): Promise<RunningPaymentApi> {
   const { config } = options;
   await checkWechatPayAtStart(options);
+  const heapProblem = statusCacheHeapProblem(config.statusCacheEntries);
+  if (heapProblem) throw new Error(heapProblem);
   const statusCache = startStatusCache(config.statusCacheEntries, options.databaseUrl, options.logger);
   let opened: OpenApplication;
   try {
