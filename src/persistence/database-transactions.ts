@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { connectionPoolOf, type ConnectionPool } from './connection-pool';
 
 /**
  * One open database transaction that runs SQL statements on its own connection. Repositories take it; only they
@@ -31,18 +32,6 @@ export interface DatabaseTransactions {
    * statement a repository writes out (a notification). Errors are converted as the ORM converts them.
    */
   runStatements: TransactionRunner<StatementTransaction>;
-}
-
-/** The node-postgres client the pool hands out, as far as a transaction uses it. */
-interface PooledConnection {
-  query(text: string): Promise<unknown>;
-  query(config: { name: string; text: string; values: readonly unknown[] }): Promise<{ rows: unknown[] }>;
-  end(): Promise<void>;
-}
-
-interface ConnectionPool {
-  acquireConnection(): Promise<PooledConnection>;
-  releaseConnection(connection: PooledConnection): Promise<void>;
 }
 
 /** `set_config(…, true)` is `set local`: undone at commit. Integers only, so they can be written into the text. */
@@ -112,7 +101,7 @@ async function runOnConnection<T>(
 
 /** Each `run` is one transaction on a fresh unit of work; changes to loaded entities are flushed at commit. */
 export function createDatabaseTransactions(root: EntityManager): DatabaseTransactions {
-  const pool = root.getConnection().getKnex().client as ConnectionPool;
+  const pool = connectionPoolOf(root);
   const converter = root.getPlatform().getExceptionConverter();
   const convert: ConvertError = (err) => converter.convertException(err);
   return {

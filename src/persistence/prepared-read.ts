@@ -1,13 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-
-interface PooledConnection {
-  query<Row>(query: { name: string; text: string; values: unknown[] }): Promise<{ rows: Row[] }>;
-}
-
-interface ConnectionPool {
-  acquireConnection(): Promise<PooledConnection>;
-  releaseConnection(connection: PooledConnection): Promise<void>;
-}
+import { connectionPoolOf } from './connection-pool';
 
 /**
  * A read on a connection of the application's pool, outside any transaction, as a named prepared statement:
@@ -15,11 +7,11 @@ interface ConnectionPool {
  * of the hottest requests; everything that writes goes through the repositories' transactions.
  */
 export function preparedRead<Row>(root: EntityManager, name: string, text: string): (...values: unknown[]) => Promise<Row[]> {
-  const pool = root.getConnection().getKnex().client as ConnectionPool;
+  const pool = connectionPoolOf(root);
   return async (...values) => {
     const connection = await pool.acquireConnection();
     try {
-      return (await connection.query<Row>({ name, text, values })).rows;
+      return (await connection.query({ name, text, values })).rows as Row[];
     } finally {
       await pool.releaseConnection(connection);
     }

@@ -1,0 +1,21 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/** A node-postgres client as the pool hands it out, as far as this code uses it. */
+export interface PooledConnection {
+  query(text: string): Promise<unknown>;
+  query(config: { name: string; text: string; values: readonly unknown[] }): Promise<{ rows: unknown[] }>;
+  end(): Promise<void>;
+}
+
+export interface ConnectionPool {
+  acquireConnection(): Promise<PooledConnection>;
+  releaseConnection(connection: PooledConnection): Promise<void>;
+}
+
+/**
+ * The application's own pool (the ORM's knex client), for the statements that run without a unit of work: the
+ * same connections, the same DATABASE_POOL_MAX.
+ */
+export function connectionPoolOf(root: EntityManager): ConnectionPool {
+  return root.getConnection().getKnex().client as ConnectionPool;
+}
