@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 
 /** A node-postgres client as the pool hands it out, as far as this code uses it. */
 export interface PooledConnection {
@@ -16,6 +16,7 @@ export interface ConnectionPool {
  * The application's own pool (the ORM's knex client), for the statements that run without a unit of work: the
  * same connections, the same DATABASE_POOL_MAX.
  */
-export function connectionPoolOf(root: EntityManager): ConnectionPool {
-  return root.getConnection().getKnex().client as ConnectionPool;
+export function connectionPoolOf(source: EntityManager | Knex): ConnectionPool {
+  const knex = 'getConnection' in source ? source.getConnection().getKnex() : source;
+  return knex.client as ConnectionPool;
 }

@@ -1,7 +1,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateLimit, RateLimitStore } from '../config/env';
 import { rateLimited } from '../errors/app-error';
+import { sharedWindowCountsOf } from './shared-window-counts';
 import { WindowCounts } from './window-counts';
 
 export interface RequestLimit extends RateLimit {
@@ -31,28 +31,12 @@ function countInMemory(limit: RequestLimit): CountRequest {
 }
 
 function countInPostgres(knex: Knex, limit: RequestLimit): CountRequest {
-  const { name: keyPrefix, points, durationSeconds: duration } = limit;
-  // Shared by every instance through the `rate_limits` table (a migration creates it); if PostgreSQL is
-  // unreachable, each instance keeps limiting on its own instead of failing the request.
-  const limiter = new RateLimiterPostgres({
-    storeClient: knex,
-    storeType: 'knex',
-    tableName: 'rate_limits',
-    tableCreated: true,
-    keyPrefix,
-    points,
-    duration,
-    insuranceLimiter: new RateLimiterMemory({ keyPrefix: `${keyPrefix}-insurance`, points, duration }),
-  });
-  return async (key) => {
-    try {
-      await limiter.consume(key);
-      return 0;
-    } catch (res) {
-      if (res instanceof RateLimiterRes) return Math.max(1, res.msBeforeNext);
-      throw res;
-    }
-  };
+  const shared = sharedWindowCountsOf(knex);
+  const window = { points: limit.points, durationMs: limit.durationSeconds * 1000 };
+  const keyPrefix = `${limit.name}:`;
+  // If PostgreSQL is unreachable, each instance keeps limiting on its own instead of failing the request.
+  const insurance = new WindowCounts(limit.points, window.durationMs);
+  return (key) => shared.hit(keyPrefix + key, window).catch(() => insurance.hit(key));
 }
 
 export function createRequestLimiter(store: LimiterStore, limit: RequestLimit, onLimited: (name: string) => void = () => {}): RequestLimiter {

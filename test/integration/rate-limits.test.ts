@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { call, type HttpAnswer } from './helpers/http-client';
 import { metricIncrease } from './helpers/metrics';
+import { connectionPoolOf } from '../../src/persistence/connection-pool';
+import { SharedWindowCounts } from '../../src/rate-limits/shared-window-counts';
 import { startTestStack, type TestStack } from './helpers/test-stack';
 import { createPendingOrder, loginAs, requestSession, type LoggedInTraveler } from './helpers/travelers';
 
@@ -145,6 +147,52 @@ describe('limits shared by several instances', () => {
     it('keeps the count in the rate_limits table', async () => {
       const rows = await stack.database.em.getConnection().execute<{ key: string }[]>(`select key from rate_limits where key like 'order-create:%'`);
       expect(rows.length).toBeGreaterThanOrEqual(1);
+    });
+  });
+});
+
+describe('the shared counts in PostgreSQL', () => {
+  let stack: TestStack;
+  let clock: number;
+  let counts: SharedWindowCounts;
+  const window = { points: 2, durationMs: 3000 };
+  beforeAll(async () => {
+    stack = await startTestStack({ env: { RATE_LIMIT_STORE: 'postgres' } });
+    clock = Date.now();
+    counts = new SharedWindowCounts(connectionPoolOf(stack.database.em), () => clock);
+  });
+  afterAll(() => stack.stop());
+
+  describe('given hits of one key in the same turn, more than its budget', () => {
+    it('counts them in one statement, in order: the ones over the budget wait for the window to close', async () => {
+      const key = `test:${randomUUID()}`;
+      const answers = await Promise.all([counts.hit(key, window), counts.hit(key, window), counts.hit(key, window)]);
+      expect(answers).toEqual([0, 0, 3000]);
+    });
+  });
+
+  describe('given a key whose window has closed', () => {
+    it('opens a new window with this hit', async () => {
+      const key = `test:${randomUUID()}`;
+      await Promise.all([counts.hit(key, window), counts.hit(key, window)]);
+      expect(await counts.hit(key, window)).toBe(3000);
+      clock += 1000;
+      expect(await counts.hit(key, window)).toBe(2000);
+      clock += 2000;
+      expect(await counts.hit(key, window)).toBe(0);
+    });
+  });
+
+  describe('given keys of different limits in the same turn', () => {
+    it('answers each against its own budget', async () => {
+      const [strict, loose] = [`test:${randomUUID()}`, `test:${randomUUID()}`];
+      const answers = await Promise.all([
+        counts.hit(strict, { points: 1, durationMs: 60_000 }),
+        counts.hit(strict, { points: 1, durationMs: 60_000 }),
+        counts.hit(loose, { points: 5, durationMs: 1000 }),
+        counts.hit(loose, { points: 5, durationMs: 1000 }),
+      ]);
+      expect(answers).toEqual([0, 60_000, 0, 0]);
     });
   });
 });
