@@ -183,6 +183,15 @@ describe('the shared counts in PostgreSQL', () => {
     });
   });
 
+  describe('the table', () => {
+    it('is unlogged: counting a hit never waits for a WAL flush', async () => {
+      const rows = await stack.database.em
+        .getConnection()
+        .execute<{ relpersistence: string }[]>(`select relpersistence from pg_class where relname = 'rate_limits'`);
+      expect(rows).toEqual([{ relpersistence: 'u' }]);
+    });
+  });
+
   describe('given keys of different limits in the same turn', () => {
     it('answers each against its own budget', async () => {
       const [strict, loose] = [`test:${randomUUID()}`, `test:${randomUUID()}`];

@@ -7,6 +7,7 @@ import { Migration20261201100000CreateJobQueue } from './20261201100000-create-j
 import { Migration20261201100100IndexLapsedOrdersAndRetainedRows } from './20261201100100-index-lapsed-orders-and-retained-rows';
 import { Migration20261201200000CreateRefunds } from './20261201200000-create-refunds';
 import { Migration20261201300100NotifyOrderChanges } from './20261201300100-notify-order-changes';
+import { Migration20261201500000UnloggedRateLimits } from './20261201500000-unlogged-rate-limits';
 
 /** Listed explicitly so the same migrations run from TypeScript, compiled JavaScript and tests. */
 export const migrationsList = [
@@ -19,4 +20,5 @@ export const migrationsList = [
   { name: '20261201100100-index-lapsed-orders-and-retained-rows', class: Migration20261201100100IndexLapsedOrdersAndRetainedRows },
   { name: '20261201200000-create-refunds', class: Migration20261201200000CreateRefunds },
   { name: '20261201300100-notify-order-changes', class: Migration20261201300100NotifyOrderChanges },
+  { name: '20261201500000-unlogged-rate-limits', class: Migration20261201500000UnloggedRateLimits },
 ];
