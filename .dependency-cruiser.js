@@ -39,7 +39,9 @@ module.exports = {
       severity: 'error',
       comment: 'Repositories own SQL, locks and history rows; they never call a use case or a service (pure rules without I/O excepted).',
       from: { path: '(-repository\\.ts$|^src/persistence/)' },
-      to: { path: `(-service\\.ts$|^src/http/|^src/composition-root\\.ts$|${CAPABILITIES}(?!.*-repository\\.ts$)(?!.*order-status-rules\\.ts$)(?!.*is-uuid\\.ts$))` },
+      to: {
+        path: `(-service\\.ts$|^src/http/|^src/composition-root\\.ts$|${CAPABILITIES}(?!.*-repository\\.ts$)(?!.*order-status-rules\\.ts$)(?!.*is-uuid\\.ts$))`,
+      },
     },
     {
       name: 'only-the-entry-points-compose',
