@@ -7,7 +7,7 @@
  *
  * BENCH_SECONDS (10) per run, BENCH_CONNECTIONS (50), BENCH_SOAK_SECONDS (120), BENCH_TRAVELERS (60000),
  * BENCH_LARGE_ORDERS (1000000), BENCH_NOTIFICATIONS, BENCH_FIRST_SESSIONS; API_WORKERS, STATUS_CACHE_ENTRIES,
- * RATE_LIMIT_STORE and DATABASE_POOL_MAX are handed to the API as they are. BENCH_HEAP_SNAPSHOTS=1 writes heap
+ * RATE_LIMIT_STORE, DATABASE_POOL_MAX and JOBS are handed to the API as they are. BENCH_HEAP_SNAPSHOTS=1 writes heap
  * snapshots at the soak's start and end into reports/bench (compare them with compare-heap-snapshots.ts);
  * BENCH_CPU_PROFILE=1 has the API write a CPU profile there when it stops; BENCH_NODE_OPTIONS is the API's NODE_OPTIONS.
  * BENCH_ONLY (a comma-separated list of status, limited, sessions, first-sessions, orders, notifications, large,
@@ -62,7 +62,7 @@ const diagnosticFlags = () =>
 const WARMUP_SECONDS = Math.min(3, Math.max(1, Math.round(SECONDS / 4)));
 const AMOUNT = 8800;
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const PASSED_THROUGH = ['API_WORKERS', 'STATUS_CACHE_ENTRIES', 'RATE_LIMIT_STORE', 'DATABASE_POOL_MAX'];
+const PASSED_THROUGH = ['API_WORKERS', 'STATUS_CACHE_ENTRIES', 'RATE_LIMIT_STORE', 'DATABASE_POOL_MAX', 'JOBS'];
 
 function freePort(): Promise<number> {
   return new Promise((done, fail) => {
