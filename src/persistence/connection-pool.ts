@@ -20,3 +20,13 @@ export function connectionPoolOf(source: EntityManager | Knex): ConnectionPool {
   const knex = 'getConnection' in source ? source.getConnection().getKnex() : source;
   return knex.client as ConnectionPool;
 }
+
+/** One named prepared statement, outside any transaction, on a connection borrowed from the pool for it. */
+export async function queryOnConnection<Row>(pool: ConnectionPool, statement: { name: string; text: string; values: readonly unknown[] }): Promise<Row[]> {
+  const connection = await pool.acquireConnection();
+  try {
+    return (await connection.query(statement)).rows as Row[];
+  } finally {
+    await pool.releaseConnection(connection);
+  }
+}

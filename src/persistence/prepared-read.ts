@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { connectionPoolOf } from './connection-pool';
+import { connectionPoolOf, queryOnConnection } from './connection-pool';
 
 /**
  * A read on a connection of the application's pool, outside any transaction, as a named prepared statement:
@@ -8,12 +8,5 @@ import { connectionPoolOf } from './connection-pool';
  */
 export function preparedRead<Row>(root: EntityManager, name: string, text: string): (...values: unknown[]) => Promise<Row[]> {
   const pool = connectionPoolOf(root);
-  return async (...values) => {
-    const connection = await pool.acquireConnection();
-    try {
-      return (await connection.query({ name, text, values })).rows as Row[];
-    } finally {
-      await pool.releaseConnection(connection);
-    }
-  };
+  return (...values) => queryOnConnection<Row>(pool, { name, text, values });
 }

@@ -1,5 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { connectionPoolOf, type ConnectionPool } from '../persistence/connection-pool';
+import { connectionPoolOf, queryOnConnection, type ConnectionPool } from '../persistence/connection-pool';
 
 interface Hit {
   limit: { points: number; durationMs: number };
@@ -53,11 +53,11 @@ export class SharedWindowCounts {
     const hits = keys.map((key) => batch.get(key)?.length ?? 0);
     const durations = keys.map((key) => batch.get(key)?.[0]?.limit.durationMs ?? 0);
     try {
-      const rows = (await this.query({ name: 'rate-limit-hits', text: COUNT_HITS, values: [keys, now, hits, durations] })) as {
-        key: string;
-        points: number;
-        expire: string;
-      }[];
+      const rows = await queryOnConnection<{ key: string; points: number; expire: string }>(this.pool, {
+        name: 'rate-limit-hits',
+        text: COUNT_HITS,
+        values: [keys, now, hits, durations],
+      });
       for (const row of rows) this.answer(batch.get(row.key) ?? [], row.points, Number(row.expire) - now);
     } catch (err) {
       for (const waiting of batch.values()) for (const hit of waiting) hit.fail(err);
@@ -72,16 +72,7 @@ export class SharedWindowCounts {
 
   private async clearClosedWindows(now: number): Promise<void> {
     this.lastClearedAt = now;
-    await this.query({ name: 'rate-limit-clear', text: 'delete from rate_limits where expire < $1', values: [now] }).catch(() => undefined);
-  }
-
-  private async query(statement: { name: string; text: string; values: unknown[] }): Promise<unknown[]> {
-    const connection = await this.pool.acquireConnection();
-    try {
-      return (await connection.query(statement)).rows;
-    } finally {
-      await this.pool.releaseConnection(connection);
-    }
+    await queryOnConnection(this.pool, { name: 'rate-limit-clear', text: 'delete from rate_limits where expire < $1', values: [now] }).catch(() => undefined);
   }
 }
 
