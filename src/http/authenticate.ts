@@ -9,12 +9,17 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/** The token of an `Authorization: Bearer …` header, or undefined when the header is anything else. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return /^Bearer ([A-Za-z0-9_.-]+)$/.exec(authorization ?? '')?.[1];
+}
+
 /** The `bearerAuth` security handler: every traveler route passes through it before its handler. */
 export function bearerAuthHandler(auth: AuthService) {
   return (req: Request): true => {
-    const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(req.headers.authorization ?? '');
-    if (!match?.[1]) throw unauthorized();
-    req.traveler = auth.authenticate(match[1]);
+    const token = bearerToken(req.headers.authorization);
+    if (!token) throw unauthorized();
+    req.traveler = auth.authenticate(token);
     return true;
   };
 }

@@ -5,6 +5,7 @@ import type { Traveler } from '../auth/traveler-tokens';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { PaymentsService } from '../payments/payments-service';
+import { bearerToken } from './authenticate';
 import { problemAnswerFor } from './error-handler';
 import { problemBody } from './problem';
 import { assignRequestId } from './request-id';
@@ -25,12 +26,11 @@ export type StatusPollRoute = (req: IncomingMessage, res: ServerResponse) => boo
 
 // A segment with `%` is percent-encoded: Express decodes it, and its validator answers for it.
 const POLL_URL = /^\/payments\/([^/?#%]+)\/status$/;
-const BEARER = /^Bearer ([A-Za-z0-9_.-]+)$/;
 /** Express's route path: one metrics label for the route, whichever of the two answered it. */
 const ROUTE_LABEL = '/payments/:orderId/status';
 
 function authenticated(auth: AuthService, authorization: string | undefined): Traveler | undefined {
-  const token = BEARER.exec(authorization ?? '')?.[1];
+  const token = bearerToken(authorization);
   if (!token) return undefined;
   try {
     return auth.authenticate(token);
