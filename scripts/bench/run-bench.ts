@@ -9,7 +9,8 @@
  * BENCH_LARGE_ORDERS (1000000), BENCH_NOTIFICATIONS, BENCH_FIRST_SESSIONS; API_WORKERS, STATUS_CACHE_ENTRIES,
  * RATE_LIMIT_STORE, DATABASE_POOL_MAX and JOBS are handed to the API as they are. BENCH_HEAP_SNAPSHOTS=1 writes heap
  * snapshots at the soak's start and end into reports/bench (compare them with compare-heap-snapshots.ts);
- * BENCH_CPU_PROFILE=1 has the API write a CPU profile there when it stops; BENCH_NODE_OPTIONS is the API's NODE_OPTIONS.
+ * BENCH_CPU_PROFILE=1 has the API write a CPU profile there when it stops; BENCH_TRACE_GC=1 writes V8's line per
+ * collection into reports/bench/api.log; BENCH_NODE_OPTIONS is the API's NODE_OPTIONS.
  * BENCH_ONLY (a comma-separated list of status, limited, sessions, first-sessions, orders, notifications, large,
  * soak) runs only those parts after the baselines, to look at one path.
  */
@@ -54,11 +55,14 @@ for (const part of ONLY) if (!(PARTS as readonly string[]).includes(part)) throw
 const runs = (part: (typeof PARTS)[number]) => ONLY.length === 0 || ONLY.includes(part);
 const HEAP_SNAPSHOTS = process.env.BENCH_HEAP_SNAPSHOTS === '1';
 const CPU_PROFILE = process.env.BENCH_CPU_PROFILE === '1';
+const TRACE_GC = process.env.BENCH_TRACE_GC === '1';
 /** Node flags (not allowed in NODE_OPTIONS) for the diagnostics a run asked for. */
-const diagnosticFlags = () =>
-  HEAP_SNAPSHOTS || CPU_PROFILE
-    ? [`--diagnostic-dir=${REPORT_DIR}`, ...(HEAP_SNAPSHOTS ? ['--heapsnapshot-signal=SIGUSR2'] : []), ...(CPU_PROFILE ? ['--cpu-prof'] : [])]
-    : [];
+const diagnosticFlags = () => [
+  ...(HEAP_SNAPSHOTS || CPU_PROFILE ? [`--diagnostic-dir=${REPORT_DIR}`] : []),
+  ...(HEAP_SNAPSHOTS ? ['--heapsnapshot-signal=SIGUSR2'] : []),
+  ...(CPU_PROFILE ? ['--cpu-prof'] : []),
+  ...(TRACE_GC ? ['--trace-gc'] : []),
+];
 const WARMUP_SECONDS = Math.min(3, Math.max(1, Math.round(SECONDS / 4)));
 const AMOUNT = 8800;
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
