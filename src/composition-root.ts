@@ -129,6 +129,7 @@ export function composeApplication(input: CompositionInput): Application {
     pollLimiter,
     paymentJobs,
     metrics,
+    logger: logger.child({ component: 'payments' }),
     clock,
     sessionReuseSeconds: config.sessionReuseSeconds,
   });

@@ -39,6 +39,11 @@ export function createMetrics() {
     notificationsRejected: counter('payments_notification_rejected_total', 'Notifications refused, by reason (probes under reason="probe")', ['reason']),
     notificationsDuplicate: counter('payments_notification_duplicate_total', 'Notifications already processed'),
     notificationsApplied: counter('payments_notification_applied_total', 'Notifications that changed an order state'),
+    notificationGroups: counter(
+      'payments_notification_groups_total',
+      'Transactions that applied several notifications at once, by outcome (retried_alone: it failed, and each was applied on its own)',
+      ['outcome'],
+    ),
     notificationsMismatch: counter('payments_notification_mismatch_total', 'Verified notifications whose transaction disagrees with our records, by field', [
       'field',
     ]),

@@ -6,6 +6,7 @@ import type { DatabaseTransaction, StatementTransaction } from '../persistence/d
 import { OrderStatusCache, type CachedOrderStatus } from '../persistence/order-status-cache';
 import { batchedLookup } from '../persistence/batched-lookup';
 import { preparedRead } from '../persistence/prepared-read';
+import { CollectedOrderWrites, HISTORY_COLUMNS } from './collected-order-writes';
 import { isUuid } from './is-uuid';
 import { canTransition } from './order-status-rules';
 
@@ -67,6 +68,9 @@ export class OrdersRepository {
   private readonly lookupSession: (orderId: string) => Promise<SessionRow | undefined>;
 
   private readonly lookupStatus: (orderId: string) => Promise<StatusRow | undefined>;
+
+  /** The transactions handed out by `collectWrites`, with what each holds back. */
+  private readonly collecting = new WeakMap<StatementTransaction, CollectedOrderWrites>();
 
   /**
    * What a status poll needs, scoped to the owner: from the status cache, or one indexed read outside any
@@ -213,7 +217,10 @@ export class OrdersRepository {
 
   /** Appends to the audit history without changing the status (a session, a duplicate, a mismatch…). */
   async recordEvent(tx: StatementTransaction, order: Pick<Order, 'id' | 'status'>, event: OrderEvent): Promise<void> {
-    await tx.query(INSERT_HISTORY, [order.id, ...historyValues(order.status, order.status, event)]);
+    const values = [order.id, ...historyValues(order.status, order.status, event)];
+    const collected = this.collecting.get(tx);
+    if (collected) collected.addHistory(values);
+    else await tx.query(INSERT_HISTORY, values);
   }
 
   /**
@@ -223,7 +230,44 @@ export class OrdersRepository {
   async transition(tx: StatementTransaction, order: Order, to: OrderStatus, event: OrderEvent, changes: Partial<PaymentFields> = {}): Promise<boolean> {
     const from = order.status;
     if (!canTransition(from, to)) return false;
-    return this.compareAndSet(tx, order, { status: to, updatedAt: event.now, ...changes }, '', historyValues(from, to, event));
+    const fields = { status: to, updatedAt: event.now, ...changes };
+    const collected = this.collecting.get(tx);
+    if (!collected || collected.holdsMoveOf(order.id)) return this.compareAndSet(tx, order, fields, '', historyValues(from, to, event));
+    collected.addMove({ orderId: order.id, from, changes: this.columnValues(fields) });
+    collected.addHistory([order.id, ...historyValues(from, to, event)]);
+    this.announceChange(tx, order.id);
+    Object.assign(order, fields);
+    return true;
+  }
+
+  /**
+   * Runs `work` on a transaction whose status moves and history rows are held back, then written as one
+   * statement: before any other statement runs on it, and when `work` ends. For a group of notifications, whose
+   * orders this transaction has all locked: under the lock each compare-and-set is known to succeed, and the
+   * statement checks that every one did, or fails (and the transaction with it, leaving nothing).
+   */
+  async collectWrites<T>(tx: StatementTransaction, work: (tx: StatementTransaction) => Promise<T>): Promise<T> {
+    const collected = new CollectedOrderWrites(this.statements.columnTypes);
+    const writeCollected = async () => {
+      const statement = collected.take();
+      if (!statement) return;
+      const [counts] = await tx.query<Record<string, number>>(statement.sql, statement.params);
+      const moved = statement.expected.map((_, i) => counts?.[`moved_${i}`]);
+      if (moved.some((count, i) => count !== statement.expected[i])) {
+        throw new Error(`held-back status moves did not all apply (${moved.join(', ')} of ${statement.expected.join(', ')})`);
+      }
+    };
+    const collecting: StatementTransaction = {
+      query: async (sql, params) => {
+        await writeCollected();
+        return tx.query(sql, params);
+      },
+      afterCommit: (task) => tx.afterCommit(task),
+    };
+    this.collecting.set(collecting, collected);
+    const result = await work(collecting);
+    await writeCollected();
+    return result;
   }
 
   /**
@@ -257,6 +301,12 @@ export class OrdersRepository {
     return { sql: names.map((name) => `"${this.statements.columnOf[name]}" = ?`).join(', '), values: names.map((name) => fields[name] ?? null) };
   }
 
+  /** Entity fields as column name → value. */
+  private columnValues(fields: Partial<Order>): Record<string, unknown> {
+    const names = Object.keys(fields) as (keyof Order)[];
+    return Object.fromEntries(names.map((name) => [this.statements.columnOf[name], fields[name] ?? null]));
+  }
+
   /**
    * The trigger announces the change to every instance at commit; this instance also drops its own entry right
    * after its commit, so whoever wrote here reads the new status at once (the notification arrives a moment later).
@@ -281,7 +331,6 @@ export class OrdersRepository {
   }
 }
 
-const HISTORY_COLUMNS = 'order_id, event, from_status, to_status, source, notification_id, detail, created_at';
 const INSERT_HISTORY = `insert into payment_status_history (${HISTORY_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?::jsonb, ?)`;
 const INSERT_HISTORY_FROM_MOVED = `insert into payment_status_history (${HISTORY_COLUMNS}) select id, ?, ?, ?, ?, ?, ?::jsonb, ? from moved`;
 
@@ -310,5 +359,14 @@ function orderStatements(meta: EntityMetadata<Order>) {
   const columns = meta.props.map((prop) => `"${prop.fieldNames[0]}" as "${prop.name}"`).join(', ');
   const lock = (where: string) => `select ${columns} from orders where ${where} for update`;
   const dates = new Set(meta.props.filter((prop) => prop.runtimeType === 'Date').map((prop) => prop.name));
-  return { columnOf, columns, dates, lockOwned: lock('id = ? and user_id = ?'), lockById: lock('id = ?'), lockByOutTradeNo: lock('out_trade_no = ?') };
+  const columnTypes = Object.fromEntries(meta.props.map((prop) => [prop.fieldNames[0], prop.columnTypes[0]])) as Record<string, string>;
+  return {
+    columnOf,
+    columns,
+    dates,
+    columnTypes,
+    lockOwned: lock('id = ? and user_id = ?'),
+    lockById: lock('id = ?'),
+    lockByOutTradeNo: lock('out_trade_no = ?'),
+  };
 }

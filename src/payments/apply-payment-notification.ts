@@ -63,7 +63,8 @@ export async function applyPaymentNotification(deps: ApplyNotificationDeps, noti
 
 /**
  * Several TRANSACTION.SUCCESS notifications in one transaction, with the same steps as one alone: all ids claimed
- * and their orders locked in one statement, each applied in turn, all outcomes recorded in one statement. A
+ * and their orders locked in one statement, each applied in turn (their writes held back and written in one
+ * statement), all outcomes recorded in one statement. A
  * notification whose id repeats an earlier one of the group is a duplicate (the earlier one's claim commits with it).
  */
 export function applyPaymentNotificationGroup(deps: ApplyNotificationDeps, notifications: VerifiedNotification[]): Promise<AppliedNotification[]> {
@@ -74,13 +75,16 @@ export function applyPaymentNotificationGroup(deps: ApplyNotificationDeps, notif
   return deps.transactions.runStatements(
     async (tx) => {
       const locked = await deps.orders.lockClaimedByOutTradeNo(tx, deps.notifications.claimAll(claims));
-      const applied: AppliedNotification[] = [];
-      for (const notification of notifications) {
-        const claimed = firsts.get(notification.envelope.id) === notification && locked.has(notification.envelope.id);
-        applied.push(
-          claimed ? await applyToOrder(deps, tx, notification, locked.get(notification.envelope.id) ?? null) : { outcome: 'duplicate', mismatches: [] },
-        );
-      }
+      // Every order is locked: their moves and history rows are written together, in one statement.
+      const applied = await deps.orders.collectWrites(tx, async (collecting) => {
+        const results: AppliedNotification[] = [];
+        for (const notification of notifications) {
+          const claimed = firsts.get(notification.envelope.id) === notification && locked.has(notification.envelope.id);
+          const order = locked.get(notification.envelope.id) ?? null;
+          results.push(claimed ? await applyToOrder(deps, collecting, notification, order) : { outcome: 'duplicate', mismatches: [] });
+        }
+        return results;
+      });
       const recorded = notifications.map((n, i) => ({ id: n.envelope.id, outcome: applied[i]?.outcome as string })).filter((o) => o.outcome !== 'duplicate');
       await deps.notifications.recordOutcomes(tx, recorded);
       return applied;

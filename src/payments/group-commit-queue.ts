@@ -7,6 +7,8 @@ export interface GroupCommitOptions<Item, Result> {
   applyGroup: (items: Item[]) => Promise<Result[]>;
   /** One item in a transaction of its own: a lone arrival, and each member of a group that failed. */
   applyOne: (item: Item) => Promise<Result>;
+  /** After each group of two or more: committed, or failed (then each member is applied alone). */
+  onGroupDone?: (done: { size: number; error?: unknown }) => void;
 }
 
 interface Waiting<Item, Result> {
@@ -50,11 +52,13 @@ export class GroupCommitQueue<Item, Result> {
     let results: Result[];
     try {
       results = await this.options.applyGroup(group.map((waiting) => waiting.item));
-    } catch {
+    } catch (error) {
+      this.options.onGroupDone?.({ size: group.length, error });
       // Each member again, alone; the slot is free meanwhile (the group's transaction is over).
       for (const waiting of group) void this.applyAlone(waiting);
       return;
     }
+    this.options.onGroupDone?.({ size: group.length });
     group.forEach((waiting, i) => waiting.resolve(results[i] as Result));
   }
 

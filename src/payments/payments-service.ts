@@ -24,6 +24,8 @@ export interface PaymentsServiceDeps {
   pollLimiter: StatusPollLimiter;
   paymentJobs: PaymentJobs;
   metrics: Metrics;
+  /** For what concerns no one request (a failed notification group). */
+  logger: Logger;
   clock: () => Date;
   sessionReuseSeconds: number;
 }
@@ -54,6 +56,10 @@ export function createPaymentsService(deps: PaymentsServiceDeps): PaymentsServic
     maxInFlight: NOTIFICATION_GROUPS_IN_FLIGHT,
     applyGroup: (notifications) => applyPaymentNotificationGroup(deps, notifications),
     applyOne: (notification) => applyPaymentNotification(deps, notification),
+    onGroupDone: ({ size, error }) => {
+      deps.metrics.notificationGroups.inc({ outcome: error === undefined ? 'committed' : 'retried_alone' });
+      if (error !== undefined) deps.logger.warn({ err: error, size }, 'notification group failed: each notification is applied on its own');
+    },
   });
   // Only successes are grouped; any other event type is recorded alone, as `ignored_event`.
   const applyNotification = (notification: VerifiedNotification) =>
