@@ -110,6 +110,7 @@ export function composeApplication(input: CompositionInput): Application {
   const reconcileDeps = { orders, transactions, jsapi, merchant: settings, metrics, logger: logger.child({ component: 'reconciler' }), clock };
   registerPaymentWorkers(jobs, reconcileDeps, paymentJobs, { expirySweepSeconds: lifecycle.expirySweepSeconds });
   registerRetention(jobs, { repository: new RetentionRepository(root), metrics, logger, clock, historyRetentionDays: lifecycle.historyRetentionDays });
+  metrics.sources.statusCacheEntries = () => input.statusCache?.size ?? 0;
   metrics.sources.oldestOpenTransactionSeconds = async () => {
     const oldest = await orders.oldestOpenTransactionCreatedAt();
     return oldest ? Math.max(0, (clock().getTime() - oldest.getTime()) / 1000) : 0;

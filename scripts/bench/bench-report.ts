@@ -16,6 +16,8 @@ export interface MemorySample {
   heapUsed?: number;
   heapTotal?: number;
   external?: number;
+  /** Orders in the status cache (summed over the workers). */
+  statusCacheEntries?: number;
   processes: number;
 }
 
@@ -37,7 +39,9 @@ function codes(result: LoadResult): string {
 }
 
 /** First and last minute of the soak (halves when it is shorter than two minutes). */
-function soakGrowth(samples: MemorySample[]): { start: number; end: number; firstWindow: number; lastWindow: number } | undefined {
+function soakGrowth(
+  samples: MemorySample[],
+): { start: number; end: number; firstWindow: number; lastWindow: number; cacheStart?: number; cacheEnd?: number } | undefined {
   if (samples.length < 4) return undefined;
   const window = Math.max(1, Math.min(12, Math.floor(samples.length / 2)));
   const mean = (list: MemorySample[]) => list.reduce((sum, s) => sum + s.rss, 0) / list.length;
@@ -46,6 +50,8 @@ function soakGrowth(samples: MemorySample[]): { start: number; end: number; firs
     end: samples[samples.length - 1]?.rss ?? 0,
     firstWindow: mean(samples.slice(1, 1 + window)),
     lastWindow: mean(samples.slice(-window)),
+    cacheStart: (samples[1] ?? samples[0])?.statusCacheEntries,
+    cacheEnd: samples[samples.length - 1]?.statusCacheEntries,
   };
 }
 
@@ -74,12 +80,13 @@ export function printTable(input: {
   lines.push('', 'API process memory:');
   for (const sample of input.memory)
     lines.push(
-      `  ${sample.at.padEnd(28)} rss ${mb(sample.rss).padStart(7)}  high-water ${mb(sample.peak).padStart(7)}  heap used ${mb(sample.heapUsed).padStart(7)} of ${mb(sample.heapTotal).padStart(7)}  external ${mb(sample.external).padStart(7)}`,
+      `  ${sample.at.padEnd(28)} rss ${mb(sample.rss).padStart(7)}  high-water ${mb(sample.peak).padStart(7)}  heap used ${mb(sample.heapUsed).padStart(7)} of ${mb(sample.heapTotal).padStart(7)}  external ${mb(sample.external).padStart(7)}  status cache ${String(sample.statusCacheEntries ?? '?').padStart(6)}`,
     );
   const growth = soakGrowth(input.soak);
   if (growth) {
     lines.push(
-      `  soak: rss ${mb(growth.start)} at its start, ${mb(growth.end)} at its end; mean ${mb(growth.firstWindow)} over its first minute, ${mb(growth.lastWindow)} over its last`,
+      `  soak: rss ${mb(growth.start)} at its start, ${mb(growth.end)} at its end; mean ${mb(growth.firstWindow)} over its first minute, ${mb(growth.lastWindow)} over its last; ` +
+        `status cache ${growth.cacheStart ?? '?'} → ${growth.cacheEnd ?? '?'} entries`,
     );
   }
   const p50Ratio = input.status1m && input.status60k ? input.status1m.p50 / Math.max(input.status60k.p50, 0.001) : undefined;

@@ -217,7 +217,7 @@ async function load(url: string, targets: LoadTarget[], options: Partial<LoadSpe
 }
 
 /** The API's own view of its memory, from its /metrics (summed over workers when the answer covers several). */
-async function heapFigures(metricsUrl: string): Promise<{ heapUsed?: number; heapTotal?: number; external?: number }> {
+async function heapFigures(metricsUrl: string): Promise<Pick<MemorySample, 'heapUsed' | 'heapTotal' | 'external' | 'statusCacheEntries'>> {
   const text = await fetch(`${metricsUrl}/metrics`).then(
     (r) => (r.ok ? r.text() : ''),
     () => '',
@@ -226,7 +226,12 @@ async function heapFigures(metricsUrl: string): Promise<{ heapUsed?: number; hea
     const values = [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))].map((m) => Number(m[1]));
     return values.length > 0 ? values.reduce((a, b) => a + b, 0) : undefined;
   };
-  return { heapUsed: sum('nodejs_heap_size_used_bytes'), heapTotal: sum('nodejs_heap_size_total_bytes'), external: sum('nodejs_external_memory_bytes') };
+  return {
+    heapUsed: sum('nodejs_heap_size_used_bytes'),
+    heapTotal: sum('nodejs_heap_size_total_bytes'),
+    external: sum('nodejs_external_memory_bytes'),
+    statusCacheEntries: sum('payments_status_cache_entries'),
+  };
 }
 
 async function memorySample(stack: Stack, at: string): Promise<MemorySample> {

@@ -11,7 +11,8 @@ export function createMetrics() {
     oldestOpenTransactionSeconds: () => Promise<number>;
     /** The platform certificates this instance verifies with (configured and downloaded). */
     platformCertificateExpiries: () => readonly { serial: string; source: string; secondsLeft: number }[];
-  } = { oldestOpenTransactionSeconds: async () => 0, platformCertificateExpiries: () => [] };
+    statusCacheEntries: () => number;
+  } = { oldestOpenTransactionSeconds: async () => 0, platformCertificateExpiries: () => [], statusCacheEntries: () => 0 };
   collectDefaultMetrics({ register: registry });
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
     new Counter<L>({ name, help, labelNames, registers: [registry] });
@@ -61,6 +62,14 @@ export function createMetrics() {
       registers: [registry],
       async collect() {
         this.set(await sources.oldestOpenTransactionSeconds());
+      },
+    }),
+    statusCacheEntries: new Gauge({
+      name: 'payments_status_cache_entries',
+      help: 'Orders whose status this instance keeps in memory for polls (at most STATUS_CACHE_ENTRIES)',
+      registers: [registry],
+      collect() {
+        this.set(sources.statusCacheEntries());
       },
     }),
     jobsRun: counter('jobs_run_total', 'Job attempts started on this instance, by job', ['job']),

@@ -44,7 +44,7 @@ export interface PaymentsService {
  * PostgreSQL, not the database, is what a notification costs, and a group pays it once for all its members.
  */
 const NOTIFICATION_GROUP_SIZE = 32;
-const NOTIFICATION_GROUPS_IN_FLIGHT = 4;
+const NOTIFICATION_GROUPS_IN_FLIGHT = 2;
 
 /** Built once at start: the per-order queue and the lock timeout live as long as the service. */
 export function createPaymentsService(deps: PaymentsServiceDeps): PaymentsService {

@@ -1,4 +1,5 @@
 import { call } from './helpers/http-client';
+import { metricValue } from './helpers/metrics';
 import { setOrderFields } from './helpers/orders-in-database';
 import { startTestStack, type TestStack } from './helpers/test-stack';
 import { createPendingOrder, loginAs, type LoggedInTraveler } from './helpers/travelers';
@@ -30,6 +31,22 @@ describe('status cache kept true by LISTEN/NOTIFY', () => {
         await setOrderFields(stack, order.order_id, { status: 'failed' });
         await sleep(POLL_INTERVAL_MS);
         expect(await statusOn(stack, 1, traveler, order.order_id)).toBe('failed');
+      });
+    });
+  });
+
+  describe('given an order not polled yet', () => {
+    describe('when it is polled on the first instance, then changes', () => {
+      it('counts it in payments_status_cache_entries there, then no longer', async () => {
+        const order = await createPendingOrder(stack, traveler);
+        const before = await metricValue(stack, 'payments_status_cache_entries');
+
+        await statusOn(stack, 0, traveler, order.order_id);
+        const polled = await metricValue(stack, 'payments_status_cache_entries');
+        await setOrderFields(stack, order.order_id, { status: 'failed' });
+
+        expect(polled).toBe(before + 1);
+        expect(await metricValue(stack, 'payments_status_cache_entries')).toBe(before);
       });
     });
   });
