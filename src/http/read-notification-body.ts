@@ -41,7 +41,8 @@ export function readNotificationBody(req: IncomingMessage, limit = NOTIFICATION_
       // The rest is read and dropped; a stream already ended or destroyed calls back at once.
       finished(req.resume(), () => resolve({ ok: false, err }));
     };
-    const cutOff = () => refuse(new UnreadableBodyError('request aborted', 400, 'request.aborted', { expected: length, length, received }));
+    const cutOff = (err?: Error) =>
+      refuse(new UnreadableBodyError(err?.message ?? 'request aborted', 400, 'request.aborted', { expected: length, length, received }));
     const onData = (chunk: Buffer) => {
       received += chunk.length;
       if (received > limit) refuse(new UnreadableBodyError('request entity too large', 413, 'entity.too.large', { limit, received }));
