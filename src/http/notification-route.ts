@@ -3,7 +3,7 @@ import type { PaymentsService } from '../payments/payments-service';
 import type { RefundsService } from '../refunds/refunds-service';
 import { checkedStatus, type StatusCheck } from './documented-statuses';
 import type { Answer, BeginExchange, EarlyExchange, EarlyRoute } from './early-route-answers';
-import { readNotificationBody } from './read-notification-body';
+import { readNotificationBody, UNREADABLE_BODY } from './read-notification-body';
 
 export interface NotificationRouteDeps {
   payments: Pick<PaymentsService, 'handleNotification'>;
@@ -14,9 +14,6 @@ export interface NotificationRouteDeps {
 }
 
 type HandleNotification = PaymentsService['handleNotification'];
-
-/** The same refusal as the Express route's for a body too large, cut off or of the wrong length: never a 5xx. */
-const UNREADABLE = { code: 'FAIL', message: 'body unreadable' };
 
 /**
  * `POST /payments/wechat/notify` and `POST /refunds/wechat/notify`, answered ahead of Express: under load every
@@ -45,7 +42,7 @@ async function notificationAnswer(exchange: EarlyExchange, handle: HandleNotific
   const read = await readNotificationBody(req);
   if (!read.ok) {
     exchange.log.warn({ err: read.err }, 'WeChat Pay notification body unreadable');
-    return { status: read.err.status, body: UNREADABLE };
+    return { status: read.err.status, body: UNREADABLE_BODY };
   }
   try {
     const answer = await handle(req.headers, read.body, exchange.log);

@@ -1,8 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import { finished } from 'node:stream';
 
-/** `express.raw({ limit: '64kb' })`'s limit, in bytes: no notification comes near it. */
+/** 64 KB: no notification comes near it. The Express routes' `express.raw` limit too. */
 export const NOTIFICATION_BODY_LIMIT = 64 * 1024;
+
+/** WeChat's answer shape for a body too large, cut off or of the wrong length: a 4xx, never a 5xx. */
+export const UNREADABLE_BODY = { code: 'FAIL', message: 'body unreadable' } as const;
 
 /** Why a body could not be read, with the status and fields raw-body gives the same failure. */
 export class UnreadableBodyError extends Error {
