@@ -61,7 +61,7 @@ export function earlyRouteAnswers(deps: EarlyAnswerDeps): BeginExchange {
       send(answer) {
         writeAnswer(res, answer);
         stopTimer({ route, status: String(answer.status) });
-        logAccess(accessLog, access, answer.status, Date.now() - started);
+        logAccess(accessLog, access, answer.status, Date.now() - started, req.readableAborted);
       },
     };
     return exchange;
@@ -80,10 +80,11 @@ function writeAnswer(res: ServerResponse, answer: Answer): void {
   res.end(json);
 }
 
-/** The line pino-http writes for every other route, at the same levels. */
-function logAccess(logger: Logger, req: Record<string, unknown>, statusCode: number, responseTime: number): void {
+/** The line pino-http writes for every other route, at the same levels and with the same messages. */
+function logAccess(logger: Logger, req: Record<string, unknown>, statusCode: number, responseTime: number, aborted: boolean): void {
   const line = { req, res: { statusCode }, responseTime };
+  const message = aborted ? 'request aborted' : 'request completed';
   if (statusCode >= 500) logger.error(line, `request failed with status ${statusCode}`);
-  else if (statusCode >= 400) logger.warn(line, 'request completed');
-  else logger.info(line, 'request completed');
+  else if (statusCode >= 400) logger.warn(line, message);
+  else logger.info(line, message);
 }

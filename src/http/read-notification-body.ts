@@ -13,10 +13,10 @@ export class UnreadableBodyError extends Error {
     message: string,
     readonly status: 400 | 413,
     readonly type: string,
-    details: { expected?: number; length?: number; limit?: number; received?: number },
+    details: { code?: string; expected?: number; length?: number; limit?: number; received?: number },
   ) {
     super(message);
-    Object.assign(this, details);
+    Object.assign(this, details, { statusCode: status, expose: true });
   }
 }
 
@@ -45,7 +45,7 @@ export function readNotificationBody(req: IncomingMessage, limit = NOTIFICATION_
       finished(req.resume(), () => resolve({ ok: false, err }));
     };
     const cutOff = (err?: Error) =>
-      refuse(new UnreadableBodyError(err?.message ?? 'request aborted', 400, 'request.aborted', { expected: length, length, received }));
+      refuse(new UnreadableBodyError(err?.message ?? 'request aborted', 400, 'request.aborted', { code: 'ECONNABORTED', expected: length, length, received }));
     const onData = (chunk: Buffer) => {
       received += chunk.length;
       if (received > limit) refuse(new UnreadableBodyError('request entity too large', 413, 'entity.too.large', { limit, received }));

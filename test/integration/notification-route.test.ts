@@ -168,12 +168,20 @@ describe('the notification routes', () => {
   });
 
   describe('given a body cut off before its announced Content-Length', () => {
-    it('logs the unreadable body at warn, writes nothing and goes on answering', async () => {
+    it('logs the unreadable body and the aborted request at warn, writes nothing and goes on answering', async () => {
       await postCutOff(stack.api.url, NOTIFY, 'trace-cut-off-0001', 1000, 10);
-      const unreadable = (seen: Line[]) => seen.some((line) => line.msg === 'WeChat Pay notification body unreadable');
-      expect(await eventually(() => linesOf('trace-cut-off-0001'), unreadable)).toContainEqual(
-        expect.objectContaining({ level: 40, msg: 'WeChat Pay notification body unreadable' }),
+      const logged = await eventually(
+        () => linesOf('trace-cut-off-0001'),
+        (seen) => seen.some((line) => 'responseTime' in line),
       );
+      expect(logged).toEqual([
+        expect.objectContaining({
+          level: 40,
+          msg: 'WeChat Pay notification body unreadable',
+          err: expect.objectContaining({ message: 'request aborted', received: 10 }),
+        }),
+        expect.objectContaining({ level: 40, msg: 'request aborted', res: { statusCode: 400 } }),
+      ]);
       const { stored, body, headers } = await signedSuccess();
       expect((await deliver(NOTIFY, body, headers)).status).toBe(204);
       expect((await readPaymentRecords(stack, stored)).order.status).toBe('paid');
