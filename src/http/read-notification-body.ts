@@ -35,37 +35,40 @@ function announcedLength(req: IncomingMessage): number | undefined {
  * this resolves, as body-parser does, so the answer goes out on a connection that can carry it. Never rejects.
  */
 export function readNotificationBody(req: IncomingMessage, limit = NOTIFICATION_BODY_LIMIT): Promise<BodyRead> {
-  return new Promise((resolve) => {
-    const length = announcedLength(req);
-    const chunks: Buffer[] = [];
-    let received = 0;
-    const refuse = (err: UnreadableBodyError) => {
-      stop();
-      // The rest is read and dropped; a stream already ended or destroyed calls back at once.
-      finished(req.resume(), () => resolve({ ok: false, err }));
-    };
-    const cutOff = (err?: Error) =>
-      refuse(new UnreadableBodyError(err?.message ?? 'request aborted', 400, 'request.aborted', { code: 'ECONNABORTED', expected: length, length, received }));
-    const onData = (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > limit) refuse(new UnreadableBodyError('request entity too large', 413, 'entity.too.large', { limit, received }));
-      else chunks.push(chunk);
-    };
-    const onEnd = () => {
-      if (length !== undefined && received !== length) {
-        refuse(new UnreadableBodyError('request size did not match content length', 400, 'request.size.invalid', { expected: length, length, received }));
-        return;
-      }
-      stop();
-      resolve({ ok: true, body: Buffer.concat(chunks, received) });
-    };
-    function stop() {
-      req.off('data', onData).off('end', onEnd).off('aborted', cutOff).off('error', cutOff).off('close', cutOff);
-    }
-    if (length !== undefined && length > limit) {
-      refuse(new UnreadableBodyError('request entity too large', 413, 'entity.too.large', { expected: length, length, limit }));
+  const length = announcedLength(req);
+  if (length !== undefined && length > limit) {
+    return readOff(req, new UnreadableBodyError('request entity too large', 413, 'entity.too.large', { expected: length, length, limit }));
+  }
+  return new Promise((resolve) => collect(req, length, limit, resolve));
+}
+
+/** Reads the rest and drops it; a stream already ended or destroyed calls back at once. */
+function readOff(req: IncomingMessage, err: UnreadableBodyError): Promise<BodyRead> {
+  return new Promise((resolve) => finished(req.resume(), () => resolve({ ok: false, err })));
+}
+
+function collect(req: IncomingMessage, length: number | undefined, limit: number, resolve: (read: BodyRead) => void): void {
+  const chunks: Buffer[] = [];
+  let received = 0;
+  const refuse = (err: UnreadableBodyError) => {
+    stop();
+    void readOff(req, err).then(resolve);
+  };
+  const cutOff = (err?: Error) =>
+    refuse(new UnreadableBodyError(err?.message ?? 'request aborted', 400, 'request.aborted', { code: 'ECONNABORTED', expected: length, length, received }));
+  const onData = (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > limit) refuse(new UnreadableBodyError('request entity too large', 413, 'entity.too.large', { limit, received }));
+    else chunks.push(chunk);
+  };
+  const onEnd = () => {
+    if (length !== undefined && received !== length) {
+      refuse(new UnreadableBodyError('request size did not match content length', 400, 'request.size.invalid', { expected: length, length, received }));
       return;
     }
-    req.on('data', onData).on('end', onEnd).on('aborted', cutOff).on('error', cutOff).on('close', cutOff);
-  });
+    stop();
+    resolve({ ok: true, body: Buffer.concat(chunks, received) });
+  };
+  const stop = () => req.off('data', onData).off('end', onEnd).off('aborted', cutOff).off('error', cutOff).off('close', cutOff);
+  req.on('data', onData).on('end', onEnd).on('aborted', cutOff).on('error', cutOff).on('close', cutOff);
 }
