@@ -59,8 +59,9 @@ export function earlyRouteAnswers(deps: EarlyAnswerDeps): BeginExchange {
         return { status: problem.status, body: problemBody(problem), type: 'application/problem+json', headers };
       },
       send(answer) {
+        // As the metrics middleware: an answer that never reaches the client (it hung up) is not sampled.
+        res.once('finish', () => stopTimer({ route, status: String(answer.status) }));
         writeAnswer(res, answer);
-        stopTimer({ route, status: String(answer.status) });
         logAccess(accessLog, access, answer.status, Date.now() - started, req.readableAborted);
       },
     };

@@ -168,7 +168,8 @@ describe('the notification routes', () => {
   });
 
   describe('given a body cut off before its announced Content-Length', () => {
-    it('logs the unreadable body and the aborted request at warn, writes nothing and goes on answering', async () => {
+    it('logs the unreadable body and the aborted request at warn, samples no duration, writes nothing and goes on answering', async () => {
+      const countedBefore = await requestCount(NOTIFY, '400');
       await postCutOff(stack.api.url, NOTIFY, 'trace-cut-off-0001', 1000, 10);
       const logged = await eventually(
         () => linesOf('trace-cut-off-0001'),
@@ -182,6 +183,8 @@ describe('the notification routes', () => {
         }),
         expect.objectContaining({ level: 40, msg: 'request aborted', res: { statusCode: 400 } }),
       ]);
+      // The answer never reached the client: the metrics middleware samples finished answers only.
+      expect((await requestCount(NOTIFY, '400')) - countedBefore).toBe(0);
       const { stored, body, headers } = await signedSuccess();
       expect((await deliver(NOTIFY, body, headers)).status).toBe(204);
       expect((await readPaymentRecords(stack, stored)).order.status).toBe('paid');
