@@ -15,13 +15,15 @@ import { apiDocsRouter } from './api-docs-router';
 import { bearerAuthHandler } from './authenticate';
 import { authenticateOperator, operatorKeyHandler } from './authenticate-operator';
 import { contractPath, readContract } from './contract';
-import { documentedStatusCheck, failOnUndocumentedStatus } from './documented-statuses';
+import { documentedStatusCheck, failOnUndocumentedStatus, type StatusCheck } from './documented-statuses';
 import type { RequestLimiters } from './limit-requests';
 import { errorHandler } from './error-handler';
 import { sendProblem } from './problem';
 import { refuseUnsafeText } from './refuse-unsafe-text';
+import { earlyRouteAnswers, type EarlyAnswerDeps, type EarlyRoute } from './early-route-answers';
+import { notificationRoute } from './notification-route';
 import { compileStatusPollContract } from './status-poll-contract';
-import { statusPollRoute, type StatusPollRouteDeps } from './status-poll-route';
+import { statusPollRoute } from './status-poll-route';
 import { assignRequestId } from './request-id';
 import { adminRoutes } from './routes/admin-routes';
 import { authRoutes } from './routes/auth-routes';
@@ -46,7 +48,19 @@ export interface HttpDeps {
   limiters: RequestLimiters;
 }
 
-/** The Express application, behind the status poll route that answers the hottest request before it. */
+/**
+ * The hottest requests, answered ahead of Express with what its middleware would give them; each route takes only
+ * what it fully recognises and leaves the rest to Express.
+ */
+function earlyRoutes(deps: HttpDeps, contract: Record<string, unknown>, trustProxy: EarlyAnswerDeps['trustProxy'], statusCheck?: StatusCheck): EarlyRoute[] {
+  const begin = earlyRouteAnswers({ metrics: deps.metrics, logger: deps.logger, trustProxy });
+  return [
+    statusPollRoute({ ...deps, begin, contract: compileStatusPollContract(contract, deps.validateResponses) }),
+    notificationRoute({ payments: deps.payments, refunds: deps.refunds, begin, statusCheck }),
+  ];
+}
+
+/** The Express application, behind the routes that answer the hottest requests before it. */
 export function createApp(deps: HttpDeps): RequestListener {
   const contract = readContract();
   const app = express();
@@ -54,11 +68,9 @@ export function createApp(deps: HttpDeps): RequestListener {
   app.set('trust proxy', deps.trustProxy);
   // No ETag on API answers: the contract documents no conditional requests, and hashing every body cost a share of each.
   app.set('etag', false);
-  const statusPolls = statusPollRoute({
-    ...deps,
-    contract: compileStatusPollContract(contract, deps.validateResponses),
-    trustProxy: app.get('trust proxy fn') as StatusPollRouteDeps['trustProxy'],
-  });
+  // Development and test: every answer has a status openapi.yaml documents, or it turns into a 500.
+  const statusCheck = deps.validateResponses ? documentedStatusCheck(contract) : undefined;
+  const early = earlyRoutes(deps, contract, app.get('trust proxy fn') as EarlyAnswerDeps['trustProxy'], statusCheck);
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -86,8 +98,8 @@ export function createApp(deps: HttpDeps): RequestListener {
   app.use(operationsRoutes(deps.readiness));
   // The reference pages are not part of the traveler contract: served before its validator.
   app.use(apiDocsRouter());
-  // Development and test: every answer from here on has a status openapi.yaml documents, or it turns into a 500.
-  if (deps.validateResponses) app.use(failOnUndocumentedStatus(documentedStatusCheck(contract)));
+  if (statusCheck) app.use(failOnUndocumentedStatus(statusCheck));
+  // Answered ahead of Express (notification-route.ts) but for what that route leaves here: a query string, a compressed body.
   app.use(webhooksRoutes(deps.payments, deps.refunds));
   // Operators are authenticated before anything of their request is read.
   app.use('/admin', authenticateOperator(deps.admin));
@@ -113,6 +125,6 @@ export function createApp(deps: HttpDeps): RequestListener {
   });
   app.use(errorHandler);
   return (req, res) => {
-    if (!statusPolls(req, res)) app(req, res);
+    if (!early.some((route) => route(req, res))) app(req, res);
   };
 }

@@ -1,4 +1,6 @@
+import type { ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
+import type { Logger } from '../observability/logger';
 
 type Json = Record<string, unknown>;
 
@@ -48,21 +50,28 @@ export function documentedStatusCheck(spec: Json): StatusCheck {
 }
 
 /**
+ * The status to write instead of `status`: itself when documented, otherwise 500, named in `X-Undocumented-Status`
+ * and logged at error level, so the test that provoked it fails.
+ */
+export function checkedStatus(isDocumented: StatusCheck, method: string, path: string, status: number, res: ServerResponse, log: Logger): number {
+  if (isDocumented(method, path, status)) return status;
+  log.error({ status, method, path }, 'answer status not documented in openapi.yaml');
+  res.setHeader('X-Undocumented-Status', String(status));
+  return 500;
+}
+
+/**
  * Development and test only (VALIDATE_RESPONSES): an answer whose status openapi.yaml does not document turns
  * into a 500 and an error line, whoever wrote it (a handler, the error handler, a body parser, the webhook), so
  * the test that provoked it fails. express-openapi-validator checks bodies, but skips 5xx and never sees
- * answers given before it runs.
+ * answers given before it runs. The routes answered ahead of Express check their statuses with `checkedStatus`.
  */
 export function failOnUndocumentedStatus(isDocumented: StatusCheck): RequestHandler {
   return (req, res, next) => {
     const writeHead = res.writeHead;
     res.writeHead = function checkedWriteHead(this: typeof res, status: number, ...rest: unknown[]) {
-      if (!isDocumented(req.method, req.path, status)) {
-        req.log.error({ status, method: req.method, path: req.path }, 'answer status not documented in openapi.yaml');
-        res.setHeader('X-Undocumented-Status', String(status));
-        return (writeHead as (...args: unknown[]) => typeof res).call(this, 500, ...rest);
-      }
-      return (writeHead as (...args: unknown[]) => typeof res).call(this, status, ...rest);
+      const written = checkedStatus(isDocumented, req.method, req.path, status, res, req.log);
+      return (writeHead as (...args: unknown[]) => typeof res).call(this, written, ...rest);
     } as typeof res.writeHead;
     next();
   };
