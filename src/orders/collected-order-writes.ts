@@ -37,7 +37,9 @@ export class CollectedOrderWrites {
 
   addMove(move: CollectedMove): void {
     const shape = Object.keys(move.changes).join(',');
-    this.shapes.set(shape, [...(this.shapes.get(shape) ?? []), move]);
+    const moves = this.shapes.get(shape);
+    if (moves) moves.push(move);
+    else this.shapes.set(shape, [move]);
     this.movedOrders.add(move.orderId);
   }
 
