@@ -14,7 +14,10 @@ export interface CollectedMove {
 export interface CollectedStatement {
   sql: string;
   params: unknown[];
-  /** How many rows each `moved_n` must report: one per move of that shape. */
+  /**
+   * How many rows each `moved_n` must report: one per move of that shape. Two moves of one order in one statement
+   * would update it once, so they fail this check too (only `pending` moves, so a held order cannot move again).
+   */
   expected: number[];
 }
 
@@ -24,23 +27,16 @@ const HISTORY_ARRAYS = ['uuid', 'text', 'text', 'text', 'text', 'text', 'jsonb',
 
 export class CollectedOrderWrites {
   private readonly shapes = new Map<string, CollectedMove[]>();
-  private readonly movedOrders = new Set<string>();
   private history: unknown[][] = [];
 
   /** `columnTypes`: each orders column's SQL type, for the arrays its new values travel in. */
   constructor(private readonly columnTypes: Readonly<Record<string, string>>) {}
-
-  /** A second move of the same order must see the first one written: the caller writes what is held first. */
-  holdsMoveOf(orderId: string): boolean {
-    return this.movedOrders.has(orderId);
-  }
 
   addMove(move: CollectedMove): void {
     const shape = Object.keys(move.changes).join(',');
     const moves = this.shapes.get(shape);
     if (moves) moves.push(move);
     else this.shapes.set(shape, [move]);
-    this.movedOrders.add(move.orderId);
   }
 
   /** One history row's values, in HISTORY_COLUMNS order. */
@@ -57,7 +53,6 @@ export class CollectedOrderWrites {
     const counts = [...this.shapes.keys()].map((_, i) => `(select count(*) from moved_${i})::int as moved_${i}`);
     const expected = [...this.shapes.values()].map((moves) => moves.length);
     this.shapes.clear();
-    this.movedOrders.clear();
     this.history = [];
     return { sql: `with ${parts.join(', ')} select ${counts.length > 0 ? counts.join(', ') : '0 as moved'}`, params, expected };
   }

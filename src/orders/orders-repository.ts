@@ -232,7 +232,7 @@ export class OrdersRepository {
     if (!canTransition(from, to)) return false;
     const fields = { status: to, updatedAt: event.now, ...changes };
     const collected = this.collecting.get(tx);
-    if (!collected || collected.holdsMoveOf(order.id)) return this.compareAndSet(tx, order, fields, '', historyValues(from, to, event));
+    if (!collected) return this.compareAndSet(tx, order, fields, '', historyValues(from, to, event));
     collected.addMove({ orderId: order.id, from, changes: this.columnValues(fields) });
     collected.addHistory([order.id, ...historyValues(from, to, event)]);
     this.announceChange(tx, order.id);
@@ -297,8 +297,13 @@ export class OrdersRepository {
 
   /** `"trade_state" = ?, …` for entity fields, with their values in the same order. */
   private assignments(fields: Partial<Order>): { sql: string; values: unknown[] } {
-    const names = Object.keys(fields) as (keyof Order)[];
-    return { sql: names.map((name) => `"${this.statements.columnOf[name]}" = ?`).join(', '), values: names.map((name) => fields[name] ?? null) };
+    const values = this.columnValues(fields);
+    return {
+      sql: Object.keys(values)
+        .map((column) => `"${column}" = ?`)
+        .join(', '),
+      values: Object.values(values),
+    };
   }
 
   /** Entity fields as column name → value. */

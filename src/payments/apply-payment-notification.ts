@@ -64,8 +64,8 @@ export async function applyPaymentNotification(deps: ApplyNotificationDeps, noti
 /**
  * Several TRANSACTION.SUCCESS notifications in one transaction, with the same steps as one alone: all ids claimed
  * and their orders locked in one statement, each applied in turn (their writes held back and written in one
- * statement), all outcomes recorded in one statement. A
- * notification whose id repeats an earlier one of the group is a duplicate (the earlier one's claim commits with it).
+ * statement), all outcomes recorded in one statement. A notification whose id repeats an earlier one of the group
+ * is a duplicate (the earlier one's claim commits with it).
  */
 export function applyPaymentNotificationGroup(deps: ApplyNotificationDeps, notifications: VerifiedNotification[]): Promise<AppliedNotification[]> {
   const firsts = new Map<string, VerifiedNotification>();
